@@ -33,11 +33,17 @@ def database_density(
     for k, p in enumerate(ps):
         db = make_database(n, p, seed=rng)
         shares = [1 - db.mean(), db.mean()]
-        left.bar(np.arange(2) + (k - (len(ps) - 1) / 2) * width, shares, width,
-                 label=f"p = {p}", color=COLOURS[k % len(COLOURS)])
+        left.bar(
+            np.arange(2) + (k - (len(ps) - 1) / 2) * width,
+            shares,
+            width,
+            label=f"p = {p}",
+            color=COLOURS[k % len(COLOURS)],
+        )
         means = rng.binomial(n, p, size=draws) / n
-        right.hist(means, bins=40, density=True, alpha=0.75, label=f"p = {p}",
-                   color=COLOURS[k % len(COLOURS)])
+        right.hist(
+            means, bins=40, density=True, alpha=0.75, label=f"p = {p}", color=COLOURS[k % len(COLOURS)]
+        )
     left.set_xticks([0, 1], ["0 (no)", "1 (yes)"])
     left.set_ylabel("share of rows")
     left.set_title(f"One database of {n:,} rows")

@@ -70,7 +70,8 @@ def describe_failure(run: PageRun, failure: PageFailure) -> str:
     """``path:line: snippet N failed: Kind: message`` and the snippet's traceback lines."""
     snippet = run.snippets[failure.index]
     head = located(
-        run.page.path, snippet.line,
+        run.page.path,
+        snippet.line,
         f"snippet {failure.index + 1} failed: {failure.kind}: {failure.message}",
     )
     return head + ("\n" + failure.traceback.rstrip() if failure.traceback else "")
@@ -83,7 +84,9 @@ def plan_snippets(pages: list[PageSource], settings: Settings) -> dict[str, list
     for page in pages:
         try:
             planned[page.src_uri] = parse_snippets(
-                page.body, page.path, first_line=page.first_line,
+                page.body,
+                page.path,
+                first_line=page.first_line,
                 default_timeout=settings.default_timeout,
             )
         except JournalError as exc:
@@ -117,10 +120,14 @@ def execute(pages: list[PageSource], settings: Settings) -> dict[str, PageRun]:
         if first_stale < len(snippets):
             jobs.append(
                 PageJob(
-                    page=page.src_uri, path=page.path,
+                    page=page.src_uri,
+                    path=page.path,
                     snippets=tuple(SnippetSpec(s.source, s.line, s.fmt) for s in snippets),
-                    first_stale=first_stale, root=str(settings.root), profile=settings.profile,
-                    tracked=settings.tracked_packages, threads=settings.threads,
+                    first_stale=first_stale,
+                    root=str(settings.root),
+                    profile=settings.profile,
+                    tracked=settings.tracked_packages,
+                    threads=settings.threads,
                 )
             )
     if not jobs:

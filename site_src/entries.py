@@ -106,9 +106,8 @@ def parse_entry(text: str, src_uri: str, path: str) -> Entry:
 
     match = _DAY_FILE.match(Path(src_uri).name)
     if isinstance(day, int) and not isinstance(day, bool):
-        expected = f"day-{day:02d}.md"
-        if Path(src_uri).name != expected:
-            problem("day", f"file name does not match 'day: {day}' (expected {expected})")
+        if match is None or int(match[1]) != day:
+            problem("day", f"file name does not match 'day: {day}' (expected day-{day:02d}.md)")
     elif match is None:
         problem(None, "day files must be named day-NN.md")
 

@@ -12,7 +12,9 @@ from latex2mathml.converter import convert
 from site_src.errors import JournalError
 
 _MATH = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])\s*</(?P=tag)>',
+    r'<(?P<tag>span|div) class="arithmatex">\s*'
+    r"(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])"
+    r"\s*</(?P=tag)>",
     re.DOTALL,
 )
 
@@ -25,7 +27,7 @@ def render_math(page_html: str, path: str) -> str:
         tex = html.unescape(match["block"] if block else match["inline"]).strip()
         try:
             rendered = convert(tex, display="block" if block else "inline")
-        except Exception as exc:  # noqa: BLE001 - the converter raises many types
+        except Exception as exc:
             raise JournalError(f"{path}: cannot render the formula {tex!r}: {exc}") from None
         rendered = rendered.replace("<math ", f'<math alttext="{html.escape(tex)}" ', 1)
         return f'<div class="journal-math">{rendered}</div>' if block else rendered

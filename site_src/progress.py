@@ -49,7 +49,10 @@ def lesson_label(lesson: int | str | None) -> str | None:
 
 
 def day_header(
-    entry: Entry, total: int, previous: Entry | None, following: Entry | None,
+    entry: Entry,
+    total: int,
+    previous: Entry | None,
+    following: Entry | None,
     url_of: Callable[[Entry], str],
 ) -> str:
     """Markdown put above a day's body: heading, title, progress and day navigation."""
@@ -59,8 +62,7 @@ def day_header(
     links = []
     if previous is not None:
         links.append(
-            f'<a class="journal-day-nav__prev" href="{url_of(previous)}" rel="prev">'
-            f"← Day {previous.day}</a>"
+            f'<a class="journal-day-nav__prev" href="{url_of(previous)}" rel="prev">← Day {previous.day}</a>'
         )
     if following is not None:
         links.append(
@@ -115,10 +117,17 @@ def dashboard(entries: list[Entry], total: int, url_of: Callable[[Entry], str]) 
         f"· {percent(written, total)} %</p>\n"
         f"{_progress_bar(written, total, 'Days written')}\n"
         f'<ol class="journal-grid" aria-label="The {total} days">{"".join(cells)}</ol>\n'
-        + (f'<p class="journal-dashboard__label">Lessons covered</p><ul class="journal-lessons">'
-           f"{lesson_items}</ul>\n" if lesson_items else "")
-        + (f'<p class="journal-dashboard__label">Topics</p><ul class="journal-topics">'
-           f"{topic_items}</ul>\n" if topic_items else "")
+        + (
+            f'<p class="journal-dashboard__label">Lessons covered</p><ul class="journal-lessons">'
+            f"{lesson_items}</ul>\n"
+            if lesson_items
+            else ""
+        )
+        + (
+            f'<p class="journal-dashboard__label">Topics</p><ul class="journal-topics">{topic_items}</ul>\n'
+            if topic_items
+            else ""
+        )
         + "</section>"
     )
 

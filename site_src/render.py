@@ -19,9 +19,7 @@ def _indent(lines: list[str], prefix: str) -> list[str]:
     return [prefix + line if line else line for line in lines]
 
 
-def render_snippet(
-    snippet: Snippet, result: CachedResult | None, figure_links: list[str]
-) -> list[str]:
+def render_snippet(snippet: Snippet, result: CachedResult | None, figure_links: list[str]) -> list[str]:
     """Markdown lines replacing one fence (without its indentation).
 
     ``result`` is None when execution is off: the source is shown as plain code.

@@ -98,7 +98,9 @@ def run_pages(
                         state.process.join()
                         where = max(state.index, 0)
                         crash = PageFailure(
-                            state.job, where, "WorkerCrashed",
+                            state.job,
+                            where,
+                            "WorkerCrashed",
                             f"the worker process died ({_exit_reason(state.process.exitcode)})",
                         )
                     stop(conn, crash)
@@ -122,8 +124,15 @@ def run_pages(
             for conn, state in list(running.items()):
                 if state.deadline is not None and now >= state.deadline:
                     limit = timeouts(state.job, state.index)
-                    stop(conn, PageFailure(state.job, state.index, "TimeoutError",
-                                           f"snippet did not finish within {limit:g} s"))
+                    stop(
+                        conn,
+                        PageFailure(
+                            state.job,
+                            state.index,
+                            "TimeoutError",
+                            f"snippet did not finish within {limit:g} s",
+                        ),
+                    )
     finally:
         for conn in list(running):
             stop(conn, None)

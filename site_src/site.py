@@ -85,8 +85,12 @@ class JournalSite:
         uri = page.file.src_uri
         source = self.sources.get(uri)
         if source is not None:
-            snippets = parse_snippets(markdown, source.path, first_line=source.first_line,
-                                      default_timeout=self.settings.default_timeout)
+            snippets = parse_snippets(
+                markdown,
+                source.path,
+                first_line=source.first_line,
+                default_timeout=self.settings.default_timeout,
+            )
             run = self.runs.get(uri)
             expected = len(run.snippets) if run else len(snippets)
             if len(snippets) != expected:
@@ -124,14 +128,23 @@ class JournalSite:
             records = report.build_records(self.runs.values(), self.figure_uris)
         else:
             records = [
-                {"page": s.path, "index": sn.index, "line": sn.line, "status": "skipped",
-                 "seconds": 0.0, "figures": []}
+                {
+                    "page": s.path,
+                    "index": sn.index,
+                    "line": sn.line,
+                    "status": "skipped",
+                    "seconds": 0.0,
+                    "figures": [],
+                }
                 for s in self.sources.values()
                 for sn in parse_snippets(s.body, s.path, first_line=s.first_line)
             ]
         document = report.build_report(
-            records, days=len(self.entries), total_days=self.settings.total_days,
-            executed=self.settings.execute, profile=self.settings.profile,
+            records,
+            days=len(self.entries),
+            total_days=self.settings.total_days,
+            executed=self.settings.execute,
+            profile=self.settings.profile,
         )
         target = Path(config.site_dir) / REPORT_NAME
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -46,14 +46,13 @@ def _options(info: str, path: str, line: int, default_timeout: float) -> dict[st
     unknown = sorted(set(attrs) - set(OPTIONS))
     if unknown:
         raise JournalError(
-            located(path, line, f"unknown snippet option(s) {', '.join(unknown)} "
-                                f"(allowed: {', '.join(OPTIONS)})")
+            located(
+                path, line, f"unknown snippet option(s) {', '.join(unknown)} (allowed: {', '.join(OPTIONS)})"
+            )
         )
     mode = attrs.get("source", "above")
     if mode not in SOURCE_MODES:
-        raise JournalError(
-            located(path, line, f"source={mode!r} must be one of {', '.join(SOURCE_MODES)}")
-        )
+        raise JournalError(located(path, line, f"source={mode!r} must be one of {', '.join(SOURCE_MODES)}"))
     fmt = attrs.get("format", "svg")
     if fmt not in FORMATS:
         raise JournalError(located(path, line, f"format={fmt!r} must be one of {', '.join(FORMATS)}"))
@@ -105,8 +104,9 @@ def parse_snippets(
                 raise JournalError(located(path, line, "exec fence is never closed"))
             body = "\n".join(_dedent(raw, indent) for raw in lines[i + 1 : end])
             snippets.append(
-                Snippet(index=len(snippets), line=line, source=body, indent=indent, start=i,
-                        end=end, **options)  # type: ignore[arg-type]
+                Snippet(
+                    index=len(snippets), line=line, source=body, indent=indent, start=i, end=end, **options
+                )  # type: ignore[arg-type]
             )
         i = len(lines) if end is None else end + 1
     return snippets

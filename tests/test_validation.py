@@ -1,0 +1,86 @@
+"""Each malformed entry gets its own error naming the file (and line where known)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import BuildFailed, Journal, write
+
+CASES = {
+    "malformed-yaml": (
+        "day-05.md",
+        "---\nday: 5\ntitle: [unclosed\n---\n",
+        "journal/days/day-05.md:",
+        "malformed YAML",
+    ),
+    "missing-day": ("day-05.md", "---\ntitle: No day\n---\n", "journal/days/day-05.md:1", "'day'"),
+    "missing-title": ("day-05.md", "---\nday: 5\n---\n", "journal/days/day-05.md:1", "'title'"),
+    "duplicate-day": (
+        "day-1.md",
+        "---\ntitle: Twin\nday: 1\n---\n",
+        "journal/days/day-01.md",
+        "duplicate day 1",
+    ),
+    "out-of-range": (
+        "day-61.md",
+        "---\nday: 61\ntitle: Late\n---\n",
+        "journal/days/day-61.md:2",
+        "outside 1..60",
+    ),
+    "file-name": (
+        "day-07.md",
+        "---\nday: 8\ntitle: Misnamed\n---\n",
+        "journal/days/day-07.md:2",
+        "expected day-08.md",
+    ),
+    "unknown-key": (
+        "day-05.md",
+        "---\nday: 5\ntitle: T\nmood: happy\n---\n",
+        "journal/days/day-05.md:4",
+        "unknown front matter key 'mood'",
+    ),
+    "no-front-matter": ("day-05.md", "Just text\n", "journal/days/day-05.md:1", "front matter"),
+    "bad-tags": ("day-05.md", "---\nday: 5\ntitle: T\ntags: 3\n---\n", "journal/days/day-05.md:4", "'tags'"),
+    "bad-option": (
+        "day-05.md",
+        '---\nday: 5\ntitle: T\n---\n\n```python exec="on" source="sideways"\n1\n```\n',
+        "journal/days/day-05.md:6",
+        "source='sideways'",
+    ),
+    "unclosed-fence": (
+        "day-05.md",
+        '---\nday: 5\ntitle: T\n---\n\n```python exec="on"\nprint(1)\n',
+        "journal/days/day-05.md:6",
+        "never closed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_malformed_entry_is_reported_with_its_file(journal: Journal, case: str) -> None:
+    name, text, where, what = CASES[case]
+    (journal.docs / "days" / name).write_text(text)
+    with pytest.raises(BuildFailed) as raised:
+        journal.build(JOURNAL_EXEC="off" if case not in {"bad-option", "unclosed-fence"} else "on")
+    message = str(raised.value)
+    assert where in message
+    assert what in message
+
+
+def test_all_problems_are_reported_at_once(journal: Journal) -> None:
+    write(journal.docs / "days" / "day-05.md", "---\nday: 5\n---\n")
+    write(journal.docs / "days" / "day-06.md", "---\nday: 6\ntitle: T\nmood: x\n---\n")
+    with pytest.raises(BuildFailed) as raised:
+        journal.build(JOURNAL_EXEC="off")
+    assert "day-05.md" in str(raised.value) and "day-06.md" in str(raised.value)
+
+
+def test_gaps_are_allowed(journal: Journal) -> None:
+    write(journal.docs / "days" / "day-30.md", "---\nday: 30\ntitle: Later\n---\nText.\n")
+    report = journal.build(JOURNAL_EXEC="off")
+    assert report["totals"]["days"] == 4
+
+
+def test_bad_environment_switch_is_refused(journal: Journal) -> None:
+    with pytest.raises(BuildFailed, match="JOURNAL_PROFILE"):
+        journal.build(JOURNAL_PROFILE="huge")

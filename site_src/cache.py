@@ -130,6 +130,21 @@ class Cache:
             path.unlink(missing_ok=True)
             return None
 
+    def _imports_path(self, page: str) -> Path:
+        return self.folder / "imports" / f"{hashlib.sha256(page.encode()).hexdigest()}.json"
+
+    def page_imports(self, page: str) -> list[str] | None:
+        """The top-level packages the page imported when it last ran, if known."""
+        try:
+            imports = json.loads(self._imports_path(page).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return imports if isinstance(imports, list) else None
+
+    def record_page_imports(self, page: str, imports: list[str]) -> None:
+        """Remember what a page imported, to preload only what the next run needs."""
+        _atomic_write(self._imports_path(page), json.dumps(sorted(imports)).encode())
+
     def put(self, key: str, output: SnippetOutput) -> CachedResult:
         """Store a fresh result (figures first, then the entry that names them)."""
         figures = []

@@ -66,6 +66,19 @@ def environment(settings: Settings) -> dict[str, object]:
     }
 
 
+def preload_for(jobs: list[PageJob], candidates: tuple[str, ...], cache: Cache) -> tuple[str, ...]:
+    """The heavy modules worth importing once before forking: those of ``candidates``
+    that a stale page imported when it last ran (all of them for a page never run), so
+    re-running one numpy page does not pay for importing torch."""
+    needed: set[str] = set()
+    for job in jobs:
+        imports = cache.page_imports(job.page)
+        if imports is None:
+            return candidates
+        needed.update(imports)
+    return tuple(m for m in candidates if m.partition(".")[0] in needed)
+
+
 def describe_failure(run: PageRun, failure: PageFailure) -> str:
     """``path:line: snippet N failed: Kind: message`` and the snippet's traceback lines."""
     snippet = run.snippets[failure.index]
@@ -142,9 +155,10 @@ def execute(pages: list[PageSource], settings: Settings) -> dict[str, PageRun]:
     failures = run_pages(
         jobs,
         workers=min(settings.jobs, len(jobs)),
-        preload=settings.preload,
+        preload=preload_for(jobs, settings.preload, cache),
         timeouts=lambda job, index: runs[job.page].snippets[index].timeout,
         on_output=store,
+        on_imports=lambda job, imports: cache.record_page_imports(job.page, imports),
     )
     if failures:
         raise JournalError([describe_failure(runs[f.job.page], f) for f in failures])

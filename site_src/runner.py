@@ -56,10 +56,12 @@ def run_pages(
     preload: tuple[str, ...],
     timeouts: Callable[[PageJob, int], float],
     on_output: Callable[[PageJob, SnippetOutput], None],
+    on_imports: Callable[[PageJob, list[str]], None],
 ) -> list[PageFailure]:
     """Run ``jobs`` at most ``workers`` at a time; call ``on_output`` for each finished
-    stale snippet as it arrives (so finished work is cached even if a later one fails)
-    and return the failures, one at most per page."""
+    stale snippet as it arrives (so finished work is cached even if a later one fails),
+    ``on_imports`` with the packages a page imported, and return the failures, one at
+    most per page."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["site_src.worker", *preload])
     from site_src import worker  # the target must be importable by name in the child
@@ -120,6 +122,7 @@ def run_pages(
                     )
                 elif kind == "end":
                     state.finished = True
+                    on_imports(state.job, message[1])
             now = time.monotonic()
             for conn, state in list(running.items()):
                 if state.deadline is not None and now >= state.deadline:

@@ -33,14 +33,65 @@ def snippet_seed(page: str, index: int) -> int:
     return int.from_bytes(digest[:4], "little")
 
 
-def _seed_everything(seed: int) -> None:
-    random.seed(seed)
-    numpy = sys.modules.get("numpy")
-    if numpy is not None:
-        numpy.random.seed(seed)
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.manual_seed(seed)
+_SEEDERS = {
+    "numpy": lambda module, seed: module.random.seed(seed),
+    "torch": lambda module, seed: module.manual_seed(seed),
+}
+
+
+class _SnippetImports:
+    """Stands in for ``__import__`` while a snippet runs.
+
+    It records the top-level package of every absolute import (also of modules already
+    loaded), so the next build preloads only what a page needs; and it seeds numpy and
+    torch the moment a snippet first imports them, which leaves them in the state they
+    would have had if preloaded and seeded at the snippet's start. So a page's output does
+    not depend on what happened to be preloaded.
+    """
+
+    def __init__(self, threads: int) -> None:
+        self.seen: set[str] = set()
+        self.threads = threads
+        self.seed = 0
+        self.active = False
+        self.depth = 0
+        self.pending: set[str] = set()
+        self._original = builtins.__import__
+
+    def begin(self, seed: int) -> None:
+        random.seed(seed)
+        self.seed = seed
+        self.pending = set()
+        for name in _SEEDERS:
+            if name in sys.modules:
+                self._seed(name)
+            else:
+                self.pending.add(name)
+        self.active = True
+
+    def end(self) -> None:
+        self.active = False
+
+    def _seed(self, name: str) -> None:
+        module = sys.modules[name]
+        if name == "torch":
+            module.set_num_threads(self.threads)
+        _SEEDERS[name](module, self.seed)
+
+    def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
+        self.depth += 1
+        try:
+            module = self._original(name, globals, locals, fromlist, level)
+        finally:
+            self.depth -= 1
+        if self.active and level == 0:
+            self.seen.add(name.partition(".")[0])
+            # Seed only once the outermost import is done: inner ones see half-made modules.
+            if self.depth == 0:
+                for pending in [p for p in self.pending if p in sys.modules]:
+                    self.pending.discard(pending)
+                    self._seed(pending)
+        return module
 
 
 def _module_hashes(job: PageJob, memo: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -97,17 +148,17 @@ def _failure(index: int, exc: BaseException, path: str) -> SnippetFailure:
 
 def run_page(conn: Connection, job: PageJob) -> None:
     """Run ``job`` and stream ``("start", i)``, ``("done", SnippetOutput)`` and
-    ``("failed", SnippetFailure)`` messages, then ``("end",)``."""
+    ``("failed", SnippetFailure)`` messages, then ``("end", imported)`` where ``imported``
+    names the top-level packages the page imported (the next build preloads them)."""
     os.chdir(job.root)
     if job.root not in sys.path:
         sys.path.insert(0, job.root)
     os.environ["JOURNAL_PROFILE"] = job.profile
     for name in [n for n in sys.modules if any(n == p or n.startswith(p + ".") for p in job.tracked)]:
         del sys.modules[name]
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(job.threads)
     linecache.checkcache(job.path)
+    imports = _SnippetImports(job.threads)
+    builtins.__import__ = imports
     namespace: dict[str, object] = {"__name__": "__main__", "__builtins__": builtins}
     memo: dict[str, tuple[str, str]] = {}
     for index, spec in enumerate(job.snippets):
@@ -115,11 +166,14 @@ def run_page(conn: Connection, job: PageJob) -> None:
         started = time.perf_counter()
         stdout = io.StringIO()
         try:
-            _seed_everything(snippet_seed(job.page, index))
             # Pad so that traceback line numbers are the lines of the Markdown file.
             code = compile("\n" * spec.line + spec.source, job.path, "exec")
-            with contextlib.redirect_stdout(stdout):
-                exec(code, namespace)
+            imports.begin(snippet_seed(job.page, index))
+            try:
+                with contextlib.redirect_stdout(stdout):
+                    exec(code, namespace)
+            finally:
+                imports.end()
             figures = _collect_figures(job.page, index, spec.fmt)
         except BaseException as exc:
             conn.send(("failed", _failure(index, exc, job.path)))
@@ -128,5 +182,5 @@ def run_page(conn: Connection, job: PageJob) -> None:
             seconds = time.perf_counter() - started
             modules = _module_hashes(job, memo)
             conn.send(("done", SnippetOutput(index, stdout.getvalue(), seconds, figures, modules)))
-    conn.send(("end",))
+    conn.send(("end", sorted(imports.seen)))
     conn.close()

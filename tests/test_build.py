@@ -119,3 +119,42 @@ def test_day_navigation_skips_gaps(journal: Journal, tmp_path: Path) -> None:
     html = (journal.site / "days/day-01/index.html").read_text()
     assert 'href="../day-03/" rel="next"' in html
     assert "Day 3 →" in html
+
+
+def test_seeding_does_not_depend_on_what_was_preloaded(journal: Journal) -> None:
+    import subprocess
+    import sys
+
+    write(
+        journal.docs / "days" / "day-04.md",
+        """
+        ---
+        day: 4
+        title: Seeds
+        ---
+
+        ```python exec="on"
+        import numpy as np
+        import torch
+        print(np.random.rand(), torch.rand(1).item())
+        ```
+        """,
+    )
+    config = journal.root / "mkdocs.yml"
+    outputs = []
+    for preload in ("[numpy, torch]", "[]"):
+        text = config.read_text()
+        config.write_text(text.replace(text.split("preload: ")[1].split("\n")[0], preload))
+        site = journal.root / f"site-{len(outputs)}"
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**__import__("os").environ, "JOURNAL_CACHE_DIR": str(journal.root / f"c{len(outputs)}")},
+        )
+        assert done.returncode == 0, done.stderr
+        html = (site / "days/day-04/index.html").read_text()
+        outputs.append(html.split("Output</span><pre><span></span><code>")[1].split("</code>")[0])
+    assert outputs[0] == outputs[1]
+    assert "0." in outputs[0]

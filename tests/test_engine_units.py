@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from site_src.cache import CachedResult, snippet_keys
@@ -119,3 +121,16 @@ def test_navigation_groups_consecutive_days_of_a_lesson() -> None:
         {"Day 3 · C": "days/day-03.md"},
         {"Lesson 4": [{"Day 4 · D": "days/day-04.md"}]},
     ]
+
+
+def test_preload_only_what_stale_pages_imported_last_time(tmp_path: Path) -> None:
+    from site_src.cache import Cache, SourceHashes
+    from site_src.engine import preload_for
+    from site_src.jobs import PageJob
+
+    cache = Cache(tmp_path, SourceHashes(tmp_path))
+    job = PageJob("days/day-02.md", "journal/days/day-02.md", (), 0, str(tmp_path), "quick", (), 1)
+    candidates = ("numpy", "matplotlib.pyplot", "torch")
+    assert preload_for([job], candidates, cache) == candidates  # never ran: everything
+    cache.record_page_imports("days/day-02.md", ["dplab", "matplotlib", "numpy"])
+    assert preload_for([job], candidates, cache) == ("numpy", "matplotlib.pyplot")

@@ -54,3 +54,127 @@ def database_density(
     right.legend()
     fig.suptitle("Databases drawn with different probabilities of a one")
     return fig
+
+
+def sensitivity_by_size(
+    sizes: Sequence[int] = (10, 100, 1_000, 10_000), *, seed: RandomLike = None
+) -> Figure:
+    """Day 4: the empirical sensitivity of sum, mean and threshold as the database grows."""
+    from dplab.sensitivity import empirical_sensitivity
+
+    rng = generator(seed)
+    rows = []
+    for n in sizes:
+        db = make_database(int(n), 0.5, seed=rng)
+        rows.append(
+            [empirical_sensitivity(q, db, threshold=db.sum() - 1) for q in ("sum", "mean", "threshold")]
+        )
+    values = np.array(rows)
+    fig, ax = plt.subplots(figsize=(6.5, 3.6), layout="constrained")
+    for k, name in enumerate(("sum", "mean", "threshold (sum > total - 1)")):
+        ax.plot(sizes, values[:, k], marker="o", color=COLOURS[k], label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("rows in the database")
+    ax.set_ylabel("empirical sensitivity")
+    ax.set_title("How far one person can move each query")
+    ax.legend()
+    return fig
+
+
+def column_sensitivities(names: Sequence[str], values: Sequence[float], *, query: str = "sum") -> Figure:
+    """Day 5: one bar per column of a table, its empirical sensitivity."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), layout="constrained")
+    bars = ax.bar(list(names), list(values), color=COLOURS[0])
+    ax.bar_label(bars, fmt="%.1f")
+    ax.set_ylabel(f"sensitivity of the {query}")
+    ax.set_title(f"Empirical sensitivity of the {query} per column")
+    return fig
+
+
+def noise_densities(
+    mechanisms: dict[str, object], *, samples: int = 200_000, seed: RandomLike = None
+) -> Figure:
+    """Days 7-8: histograms of each mechanism's noise (added to 0), with its scale."""
+    rng = generator(seed)
+    fig, ax = plt.subplots(figsize=(6.5, 3.6), layout="constrained")
+    for k, (label, mechanism) in enumerate(mechanisms.items()):
+        noise = np.asarray(mechanism.randomise(np.zeros(samples), rng))  # type: ignore[attr-defined]
+        ax.hist(
+            noise,
+            bins=200,
+            range=(-15, 15),
+            density=True,
+            histtype="step",
+            linewidth=1.6,
+            color=COLOURS[k % len(COLOURS)],
+            label=f"{label} (scale {mechanism.scale:.2f})",
+        )  # type: ignore[attr-defined]
+    ax.set_xlabel("noise added to the answer")
+    ax.set_ylabel("density")
+    ax.set_title("Laplace and Gaussian noise at the same privacy budget")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def mean_vs_entries(experiment: object) -> Figure:
+    """Day 9: the randomized-response estimate of the mean gets closer as rows grow
+    (errors below 1e-5, exact hits, are drawn at 1e-5 for the log scale)."""
+    sizes = experiment.sizes  # type: ignore[attr-defined]
+    errors = np.maximum(experiment.corrected["mean"], 1e-5)  # type: ignore[attr-defined]
+    fig, ax = plt.subplots(figsize=(6.5, 3.6), layout="constrained")
+    for r in range(errors.shape[1]):
+        ax.scatter(sizes, errors[:, r], s=8, color=COLOURS[0], alpha=0.35)
+    ax.plot(sizes, np.median(errors, axis=1), marker="o", color=COLOURS[1], label="median over repeats")
+    q = experiment.keep_probability  # type: ignore[attr-defined]
+    p = experiment.p  # type: ignore[attr-defined]
+    # sd of the estimate is sqrt(P(yes)(1 - P(yes))/n)/q; relative to the true mean p
+    yes = q * p + (1 - q) / 2
+    ax.plot(
+        sizes,
+        np.sqrt(yes * (1 - yes) / sizes) / q / p * np.sqrt(2 / np.pi),
+        "--",
+        color="0.3",
+        label="expected error, √(P(yes)(1−P(yes))/n)/q",
+    )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("rows in the database")
+    ax.set_ylabel("relative error of the mean")
+    ax.set_title("Randomized response: error of the private mean")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def estimator_errors(experiment: object, *, floor: float = 1e-4) -> Figure:
+    """Day 10: each query's own estimator (solid) against the course's 2·q - 0.5 (dashed).
+    Errors below ``floor`` are drawn at the floor so the log scale can show them."""
+    fig, ax = plt.subplots(figsize=(7, 4.4), layout="constrained")
+    sizes = experiment.sizes  # type: ignore[attr-defined]
+    for k, query in enumerate(experiment.queries):  # type: ignore[attr-defined]
+        colour = COLOURS[k % len(COLOURS)]
+        own = np.maximum(experiment.median_error(query), floor)  # type: ignore[attr-defined]
+        old = np.maximum(experiment.median_error(query, "original"), floor)  # type: ignore[attr-defined]
+        ax.plot(sizes, own, marker="o", color=colour, label=f"{query}: own estimator")
+        ax.plot(sizes, old, ls="--", marker="x", color=colour, label=f"{query}: 2·q − 0.5")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(floor / 2, 3)
+    ax.set_xlabel("rows in the database")
+    ax.set_ylabel("median relative error")
+    ax.set_title("De-skewing randomized response, query by query")
+    fig.legend(fontsize="x-small", ncols=3, loc="outside lower center")
+    return fig
+
+
+def private_answers(errors: object) -> Figure:
+    """Day 11: the spread of ε-DP answers around the exact one, for each ε."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.6), layout="constrained")
+    answers = errors.answers  # type: ignore[attr-defined]
+    labels = [f"ε = {eps:g}" for eps in errors.epsilons]  # type: ignore[attr-defined]
+    ax.boxplot(answers.T, tick_labels=labels, showfliers=False)
+    ax.axhline(errors.exact, color=COLOURS[1], ls="--", label=f"exact {errors.query}")  # type: ignore[attr-defined]
+    ax.set_ylabel(f"private {errors.query}")  # type: ignore[attr-defined]
+    ax.set_title("Laplace mechanism: smaller ε, wider answers")
+    ax.legend()
+    return fig

@@ -5,8 +5,9 @@ removing one person can move the answer *on this database*. (The sensitivity tha
 calibrates noise is the maximum over all databases, which needs bounds on the data; on a
 0/1 database the two agree for sum, count and threshold.)
 
-The named queries are computed exactly in O(n) from closed forms; any other callable goes
-through a vectorised path that evaluates it on blocks of neighbours at once.
+The named queries are computed exactly in O(n) from closed forms; any other callable is
+evaluated once per distinct row value (a query depends on the multiset of rows), on
+blocks of neighbours at once when it takes ``axis=``.
 """
 
 from __future__ import annotations
@@ -58,27 +59,42 @@ def _accepts_axis(query: Callable[..., object]) -> bool:
         return False
 
 
-def _generic(query: Callable[..., object], db: np.ndarray) -> np.ndarray:
+def _answers_without(query: Callable[..., object], db: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """q(db without row i) for each i in ``rows``: on blocks of neighbours at once when the
+    callable takes ``axis=``, one neighbour at a time otherwise."""
     n = db.size
-    full = float(query(db))
-    changes = np.empty(n)
+    values = np.empty(rows.size)
     if _accepts_axis(query):
         block = max(1, _BLOCK // (n - 1))
-        for start in range(0, n, block):
-            rows = np.arange(start, min(n, start + block))
-            values = np.asarray(query(db[neighbour_index(n, rows)], axis=1), dtype=float)
-            changes[rows] = np.abs(full - values)
-        return changes
+        for start in range(0, rows.size, block):
+            chunk = rows[start : start + block]
+            values[start : start + block] = np.asarray(query(db[neighbour_index(n, chunk)], axis=1), float)
+        return values
     mask = np.ones(n, dtype=bool)
-    for i in range(n):
+    for k, i in enumerate(rows):
         mask[i] = False
-        changes[i] = abs(full - float(query(db[mask])))
+        values[k] = float(query(db[mask]))
         mask[i] = True
-    return changes
+    return values
+
+
+def _generic(query: Callable[..., object], db: np.ndarray, symmetric: bool) -> np.ndarray:
+    full = float(query(db))
+    if not symmetric:
+        return np.abs(full - _answers_without(query, db, np.arange(db.size)))
+    # A query of a database (a multiset of rows) gives the same answer without any of
+    # several equal rows, so one neighbour per distinct value is enough: a 0/1 database
+    # needs two evaluations, not n.
+    _, first, inverse = np.unique(db, return_index=True, return_inverse=True)
+    return np.abs(full - _answers_without(query, db, first))[inverse]
 
 
 def sensitivity_per_row(
-    query: str | Callable[..., object], db: np.ndarray | Sequence[float], *, threshold: float | None = None
+    query: str | Callable[..., object],
+    db: np.ndarray | Sequence[float],
+    *,
+    threshold: float | None = None,
+    symmetric: bool = True,
 ) -> np.ndarray:
     """|q(db) - q(db without row i)| for every row i: who moves the answer, and how much."""
     array = _database(db)
@@ -88,20 +104,27 @@ def sensitivity_per_row(
         return _named(query, array, threshold)
     if not callable(query):
         raise TypeError(f"query must be a name or a callable, got {type(query).__name__}")
-    return _generic(query, array)
+    return _generic(query, array, symmetric)
 
 
 def empirical_sensitivity(
-    query: str | Callable[..., object], db: np.ndarray | Sequence[float], *, threshold: float | None = None
+    query: str | Callable[..., object],
+    db: np.ndarray | Sequence[float],
+    *,
+    threshold: float | None = None,
+    symmetric: bool = True,
 ) -> float:
     """max over i of |q(db) - q(db without row i)|, exactly.
 
     ``query`` is ``"sum"``, ``"mean"``, ``"count"`` (non-zero rows), ``"threshold"``
-    (1 if the sum exceeds ``threshold``, else 0) or any callable on a 1-D array. A callable
-    that takes ``axis=`` (``np.sum``, ``np.median``, ...) is evaluated on blocks of
-    neighbours at once; others are called once per neighbour.
+    (1 if the sum exceeds ``threshold``, else 0) or any callable on a 1-D array.
+
+    A callable is taken to depend on the multiset of rows, not their order, as a database
+    query does: it is then evaluated once per distinct row value. Pass
+    ``symmetric=False`` for an order-dependent function: every neighbour is evaluated, on
+    blocks at once when the callable takes ``axis=`` (``np.sum``, ``np.median``, ...).
     """
-    return float(sensitivity_per_row(query, db, threshold=threshold).max())
+    return float(sensitivity_per_row(query, db, threshold=threshold, symmetric=symmetric).max())
 
 
 def column_sensitivity(

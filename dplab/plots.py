@@ -178,3 +178,104 @@ def private_answers(errors: object) -> Figure:
     ax.set_title("Laplace mechanism: smaller ε, wider answers")
     ax.legend()
     return fig
+
+
+def digit_blocks(blocks: Sequence[tuple[np.ndarray, np.ndarray]], *, per_block: int = 8) -> Figure:
+    """Day 19: the first images of each block, one row per block (the last is local)."""
+    fig, axes = plt.subplots(
+        len(blocks), per_block, figsize=(per_block * 0.8, len(blocks) * 0.85), layout="constrained"
+    )
+    for row, (x, y) in enumerate(blocks):
+        for col in range(per_block):
+            ax = axes[row, col]
+            ax.imshow(x[col].reshape(8, 8), cmap="gray_r", interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(str(y[col]), fontsize=7, pad=1)
+        name = "local" if row == len(blocks) - 1 else f"remote {row + 1}"
+        axes[row, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
+    fig.suptitle("Samples of each block (true labels above)")
+    return fig
+
+
+def class_distribution(labels: Sequence[np.ndarray]) -> Figure:
+    """Day 19: how many images of each digit every block holds."""
+    counts = np.array([np.bincount(y, minlength=10) for y in labels])
+    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    image = ax.imshow(counts, cmap="Blues", aspect="auto")
+    for (row, col), value in np.ndenumerate(counts):
+        ax.text(
+            col,
+            row,
+            str(value),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="white" if value > counts.max() * 0.6 else "black",
+        )
+    ax.set_xticks(range(10))
+    ax.set_yticks(range(len(labels)), [f"remote {i + 1}" for i in range(len(labels) - 1)] + ["local"])
+    ax.set_xlabel("digit")
+    ax.set_title("Images per digit in each block")
+    fig.colorbar(image, ax=ax, label="images")
+    return fig
+
+
+def label_counts(true_labels: np.ndarray, noisy_labels: np.ndarray, *, epsilon: float) -> Figure:
+    """Day 21: labels per digit, true against noisy vote, and how many agree."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), layout="constrained")
+    width = 0.4
+    digits = np.arange(10)
+    ax.bar(
+        digits - width / 2,
+        np.bincount(true_labels, minlength=10),
+        width,
+        label="true labels",
+        color=COLOURS[0],
+    )
+    ax.bar(
+        digits + width / 2,
+        np.bincount(noisy_labels, minlength=10),
+        width,
+        label=f"noisy vote, ε = {epsilon:g}",
+        color=COLOURS[1],
+    )
+    agree = np.mean(true_labels == noisy_labels)
+    ax.set_xticks(digits)
+    ax.set_xlabel("digit")
+    ax.set_ylabel("local images")
+    ax.set_title(f"Labels of the local block: {agree:.0%} of the noisy ones are right")
+    ax.legend()
+    return fig
+
+
+def student_curves(comparison: object) -> Figure:
+    """Day 22: the student's held-out accuracy per epoch for each kind of label."""
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
+    for k, (name, run) in enumerate(comparison.runs.items()):  # type: ignore[attr-defined]
+        colour = COLOURS[k % len(COLOURS)]
+        epochs = np.arange(1, len(run.losses) + 1)
+        loss_ax.plot(epochs, run.losses, color=colour, label=name)
+        acc_ax.plot(epochs, run.test_accuracy, color=colour, label=f"{name}: {run.final_accuracy:.1%}")
+    loss_ax.set_xlabel("epoch")
+    loss_ax.set_ylabel("training loss")
+    loss_ax.set_title("Training on each labeling")
+    acc_ax.set_xlabel("epoch")
+    acc_ax.set_ylabel("accuracy on held-out digits")
+    acc_ax.set_title("Student accuracy")
+    acc_ax.legend(fontsize="small")
+    return fig
+
+
+def privacy_by_agreement(unanimous_shares: np.ndarray, dependent: np.ndarray, independent: float) -> Figure:
+    """Day 17: the data-dependent ε falls as the teachers agree more; the data-independent
+    bound does not move."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), layout="constrained")
+    ax.plot(unanimous_shares, dependent, marker="o", color=COLOURS[0], label="data-dependent ε")
+    ax.axhline(independent, color=COLOURS[1], ls="--", label="data-independent ε")
+    ax.set_xlabel("share of answered queries where all teachers agree")
+    ax.set_ylabel("ε at δ = 1e-5")
+    ax.set_yscale("log")
+    ax.set_title("PATE: agreement is what makes labels cheap")
+    ax.legend()
+    return fig

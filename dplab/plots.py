@@ -279,3 +279,76 @@ def privacy_by_agreement(unanimous_shares: np.ndarray, dependent: np.ndarray, in
     ax.set_title("PATE: agreement is what makes labels cheap")
     ax.legend()
     return fig
+
+
+def image_grid(images: object, *, columns: int = 8, title: str = "Images") -> Figure:
+    """A grid of images in [-1, 1] (a tensor or array of shape N, C, H, W)."""
+    array = np.asarray(images, dtype=float)
+    rows = int(np.ceil(len(array) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 0.9 + 0.4), layout="constrained")
+    for ax, image in zip(np.atleast_1d(axes).ravel(), array, strict=False):
+        picture = (image.transpose(1, 2, 0) + 1) / 2
+        ax.imshow(picture.squeeze(), cmap="gray_r" if picture.shape[-1] == 1 else None, vmin=0, vmax=1)
+    for ax in np.atleast_1d(axes).ravel():
+        ax.set_axis_off()
+    fig.suptitle(title)
+    return fig
+
+
+def gan_losses(runs: dict[str, object]) -> Figure:
+    """Discriminator and generator loss per epoch for each GAN run."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), layout="constrained")
+    for k, (name, run) in enumerate(runs.items()):
+        colour = COLOURS[k % len(COLOURS)]
+        epochs = np.arange(1, len(run.d_losses) + 1)  # type: ignore[attr-defined]
+        ax.plot(epochs, run.d_losses, color=colour, label=f"{name}: discriminator")  # type: ignore[attr-defined]
+        ax.plot(epochs, run.g_losses, color=colour, ls="--", label=f"{name}: generator")  # type: ignore[attr-defined]
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.set_title("GAN training losses")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def dpsgd_curves(runs: dict[str, object]) -> Figure:
+    """Held-out accuracy per epoch of DP-SGD runs (labelled with their ε)."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), layout="constrained")
+    for k, (name, run) in enumerate(runs.items()):
+        metric = run.history["metric"]  # type: ignore[attr-defined]
+        ax.plot(
+            np.arange(1, len(metric) + 1),
+            metric,
+            marker="o",
+            markersize=3,
+            color=COLOURS[k % len(COLOURS)],
+            label=name,
+        )
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy on held-out digits")
+    ax.set_title("DP-SGD on the digits network")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def price_fits(fits: Sequence[object]) -> Figure:
+    """Day 24: test RMSE of the log price per epoch; baselines as horizontal lines."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.6), layout="constrained")
+    for k, result in enumerate(fits):
+        curve = result.test_rmse_log  # type: ignore[attr-defined]
+        label = f"{result.name}: {result.rmse_log:.3f}"  # type: ignore[attr-defined]
+        if len(curve) > 1:
+            ax.plot(
+                np.arange(1, len(curve) + 1),
+                curve,
+                marker="o",
+                markersize=3,
+                color=COLOURS[k % 6],
+                label=label,
+            )
+        else:
+            ax.axhline(curve[0], color=COLOURS[k % 6], ls="--", label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("test RMSE of log price")
+    ax.set_title("House prices: private and non-private networks")
+    ax.legend(fontsize="small")
+    return fig

@@ -30,8 +30,11 @@ EXTENDED_ORDERS: tuple[float, ...] = DEFAULT_ORDERS + tuple(
 )
 
 
-def _log_add(a: float, b: float) -> float:
-    return float(np.logaddexp(a, b))
+def _log_sum_exp(values: np.ndarray) -> float:
+    if values.size == 0:
+        return -math.inf
+    top = float(values.max())
+    return top if top == -math.inf else top + math.log(float(np.exp(values - top).sum()))
 
 
 def _log_sub(a: float, b: float) -> float:
@@ -48,35 +51,46 @@ def _log_a_integer(q: float, sigma: float, alpha: int) -> float:
     k = np.arange(alpha + 1)
     log_binomial = special.gammaln(alpha + 1) - special.gammaln(k + 1) - special.gammaln(alpha - k + 1)
     terms = log_binomial + k * math.log(q) + (alpha - k) * math.log1p(-q) + (k * k - k) / (2 * sigma**2)
-    return float(special.logsumexp(terms))
+    return _log_sum_exp(terms)
 
 
 def _log_a_fractional(q: float, sigma: float, alpha: float) -> float:
-    """log A_α for fractional α: the two series of Mironov et al. (2019, Sec. 3.3), with
-    signed terms (the generalised binomial C(α, i) changes sign past i > α)."""
-    log_positive, log_negative = -math.inf, -math.inf
+    """log A_α for fractional α: the two series of Mironov et al. (2019, Sec. 3.3), summed
+    in blocks of terms with their signs (the generalised binomial C(α, i) alternates in sign
+    once i > α) until the terms fall below e^-30."""
     z0 = sigma**2 * math.log(1 / q - 1) + 0.5
-    i = 0
+    positive_terms, negative_terms = [], []
+    start, block = 0, 64
     while True:
-        coefficient = float(special.binom(alpha, i))
-        if coefficient == 0:
-            break
-        log_binomial, sign = math.log(abs(coefficient)), math.copysign(1.0, coefficient)
+        i = np.arange(start, start + block, dtype=float)
+        coefficient = special.binom(alpha, i)
         j = alpha - i
-        log_t0 = log_binomial + i * math.log(q) + j * math.log1p(-q)
-        log_t1 = log_binomial + j * math.log(q) + i * math.log1p(-q)
-        log_e0 = math.log(0.5) + float(special.log_ndtr(-(i - z0) / sigma))
-        log_e1 = math.log(0.5) + float(special.log_ndtr(-(z0 - j) / sigma))
-        log_s0 = log_t0 + (i * i - i) / (2 * sigma**2) + log_e0 + math.log(2)
-        log_s1 = log_t1 + (j * j - j) / (2 * sigma**2) + log_e1 + math.log(2)
-        if sign > 0:
-            log_positive = _log_add(log_positive, _log_add(log_s0, log_s1))
-        else:
-            log_negative = _log_add(log_negative, _log_add(log_s0, log_s1))
-        i += 1
-        if max(log_s0, log_s1) < -30:
+        with np.errstate(divide="ignore"):
+            log_binomial = np.log(np.abs(coefficient))
+        log_s0 = (
+            log_binomial
+            + i * math.log(q)
+            + j * math.log1p(-q)
+            + (i * i - i) / (2 * sigma**2)
+            + special.log_ndtr(-(i - z0) / sigma)
+        )
+        log_s1 = (
+            log_binomial
+            + j * math.log(q)
+            + i * math.log1p(-q)
+            + (j * j - j) / (2 * sigma**2)
+            + special.log_ndtr(-(z0 - j) / sigma)
+        )
+        log_terms = np.logaddexp(log_s0, log_s1)
+        positive_terms.append(log_terms[coefficient > 0])
+        negative_terms.append(log_terms[coefficient < 0])
+        small = np.maximum(log_s0, log_s1) < -30
+        if small.any() and i[np.argmax(small)] > alpha:
             break
-    return _log_sub(log_positive, log_negative)
+        start += block
+    return _log_sub(
+        _log_sum_exp(np.concatenate(positive_terms)), _log_sum_exp(np.concatenate(negative_terms))
+    )
 
 
 def subsampled_gaussian_rdp(

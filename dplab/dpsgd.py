@@ -16,12 +16,31 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
-from torch.func import functional_call, grad, vmap
+from torch.func import functional_call, grad_and_value, vmap
 
 from dplab.accounting import RDPAccountant
 from dplab.validation import non_negative, positive
 
 Gradients = dict[str, torch.Tensor]
+
+
+def per_sample_gradients_and_losses(
+    model: nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    x: torch.Tensor,
+    y: torch.Tensor,
+) -> tuple[Gradients, torch.Tensor]:
+    """Each example's gradient of ``loss_fn`` w.r.t. every trainable parameter, stacked on a
+    leading batch dimension (``{name: tensor of shape (batch, *param.shape)}``), and each
+    example's loss, from one vectorised pass."""
+    params = {name: p.detach() for name, p in model.named_parameters() if p.requires_grad}
+    buffers = {name: b.detach() for name, b in model.named_buffers()}
+
+    def loss_of_one(params: Gradients, xi: torch.Tensor, yi: torch.Tensor) -> torch.Tensor:
+        output = functional_call(model, (params, buffers), (xi.unsqueeze(0),))
+        return loss_fn(output, yi.unsqueeze(0))
+
+    return vmap(grad_and_value(loss_of_one), in_dims=(None, 0, 0))(params, x, y)
 
 
 def per_sample_gradients(
@@ -30,30 +49,33 @@ def per_sample_gradients(
     x: torch.Tensor,
     y: torch.Tensor,
 ) -> Gradients:
-    """Each example's gradient of ``loss_fn`` w.r.t. every trainable parameter, stacked on a
-    leading batch dimension: ``{name: tensor of shape (batch, *param.shape)}``."""
-    params = {name: p.detach() for name, p in model.named_parameters() if p.requires_grad}
-    buffers = {name: b.detach() for name, b in model.named_buffers()}
+    """Each example's gradient (see `per_sample_gradients_and_losses`)."""
+    return per_sample_gradients_and_losses(model, loss_fn, x, y)[0]
 
-    def loss_of_one(params: Gradients, xi: torch.Tensor, yi: torch.Tensor) -> torch.Tensor:
-        output = functional_call(model, (params, buffers), (xi.unsqueeze(0),))
-        return loss_fn(output, yi.unsqueeze(0))
 
-    return vmap(grad(loss_of_one), in_dims=(None, 0, 0))(params, x, y)
+def _clip_factors(grads: Gradients, max_norm: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-sample norms over all parameters together, and the factors min(1, C/norm)."""
+    max_norm = positive(max_norm, "max_norm")
+    squares = sum(g.reshape(g.shape[0], -1).pow(2).sum(dim=1) for g in grads.values())
+    norms = torch.sqrt(squares)  # type: ignore[arg-type]
+    return norms, (max_norm / (norms + 1e-6)).clamp(max=1.0)
 
 
 def clip_per_sample(grads: Gradients, max_norm: float) -> tuple[Gradients, torch.Tensor]:
     """Scale each sample's whole gradient (all parameters together) to L2 norm at most C.
     Returns the clipped gradients and the norms before clipping."""
-    max_norm = positive(max_norm, "max_norm")
-    flat = torch.cat([g.reshape(g.shape[0], -1) for g in grads.values()], dim=1)
-    norms = flat.norm(dim=1)
-    factor = (max_norm / (norms + 1e-6)).clamp(max=1.0)
+    norms, factor = _clip_factors(grads, max_norm)
     return {name: g * factor.view(-1, *([1] * (g.dim() - 1))) for name, g in grads.items()}, norms
 
 
+def clipped_sum(grads: Gradients, max_norm: float) -> Gradients:
+    """Σ over the batch of the clipped per-sample gradients, without storing them clipped."""
+    _, factor = _clip_factors(grads, max_norm)
+    return {name: torch.tensordot(factor, g, dims=1) for name, g in grads.items()}
+
+
 def noisy_mean_gradient(
-    clipped: Gradients,
+    summed: Gradients,
     *,
     noise_multiplier: float,
     max_norm: float,
@@ -63,9 +85,9 @@ def noisy_mean_gradient(
     """(Σ clipped gradients + N(0, σ²C²)) / (expected batch size), per parameter."""
     std = non_negative(noise_multiplier, "noise_multiplier") * max_norm
     result = {}
-    for name, g in clipped.items():
-        noise = torch.normal(0.0, std, size=g.shape[1:], generator=generator, device="cpu").to(g.device)
-        result[name] = (g.sum(dim=0) + noise) / expected_batch_size
+    for name, g in summed.items():
+        noise = torch.normal(0.0, std, size=g.shape, generator=generator, device="cpu").to(g.device)
+        result[name] = (g + noise) / expected_batch_size
     return result
 
 
@@ -137,16 +159,15 @@ def train(
             accountant.step(noise_multiplier=noise_multiplier, sample_rate=sample_rate)
             batch = batch.to(target)
             if len(batch):
-                grads = per_sample_gradients(model, loss_fn, features[batch], labels[batch])
-                clipped, _ = clip_per_sample(grads, max_grad_norm)
-                with torch.no_grad():
-                    losses.append(float(loss_fn(model(features[batch]), labels[batch])))
+                grads, sample_losses = per_sample_gradients_and_losses(
+                    model, loss_fn, features[batch], labels[batch]
+                )
+                summed = clipped_sum(grads, max_grad_norm)
+                losses.append(float(sample_losses.mean()))
             else:  # an empty Poisson batch still releases pure noise
-                clipped = {
-                    name: torch.zeros((0, *p.shape), device=target) for name, p in model.named_parameters()
-                }
+                summed = {name: torch.zeros_like(p) for name, p in model.named_parameters()}
             noisy = noisy_mean_gradient(
-                clipped,
+                summed,
                 noise_multiplier=noise_multiplier,
                 max_norm=max_grad_norm,
                 expected_batch_size=sample_rate * n,

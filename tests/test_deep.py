@@ -17,7 +17,7 @@ from dplab.accounting import (
     dpsgd_epsilon,
     subsampled_gaussian_rdp,
 )
-from dplab.dpsgd import clip_per_sample, noisy_mean_gradient, per_sample_gradients, train
+from dplab.dpsgd import clip_per_sample, clipped_sum, noisy_mean_gradient, per_sample_gradients, train
 from dplab.student import StudentNet
 
 
@@ -54,11 +54,13 @@ def test_clipping_bounds_every_sample() -> None:
     assert torch.all(after <= 0.1 + 1e-6)
     unclipped, _ = clip_per_sample(grads, 1e9)
     assert all(torch.allclose(unclipped[k], grads[k]) for k in grads)
+    summed = clipped_sum(grads, 0.1)
+    assert all(torch.allclose(summed[k], clipped[k].sum(0), atol=1e-6) for k in grads)
 
 
 def test_noise_on_zero_gradients_has_variance_sigma_c_over_b_squared() -> None:
     sigma, c, b = 1.3, 0.7, 50.0
-    zeros = {"w": torch.zeros(int(b), 400, 50)}
+    zeros = {"w": torch.zeros(400, 50)}  # the clipped sum of a batch of zero gradients
     draws = (
         torch.cat(
             [

@@ -103,6 +103,16 @@ def new(config_file: str, title: str | None, day: int | None) -> Path:
     return path
 
 
+def import_readme(source: str, out: str, days: int, assets: str | None, force: bool) -> list[str]:
+    """Import a README-style journal; return the report's lines."""
+    from site_src.importer import import_journal
+
+    report = import_journal(
+        Path(source), Path(out), total_days=days, force=force, assets=Path(assets) if assets else None
+    )
+    return report.lines(days)
+
+
 def clean(config_file: str) -> Path:
     """Drop the snippet cache."""
     folder = _settings(config_file).cache_dir
@@ -124,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--title", help="the day's title")
     p_new.add_argument("--day", type=int, help="the day number (default: the day after the last)")
     commands.add_parser("clean", help="drop the snippet cache")
+    p_import = commands.add_parser("import", help="turn a README-style journal into day entries")
+    p_import.add_argument("path", help="the README (Markdown) to import")
+    p_import.add_argument("--out", default="journal", help="the journal folder (default: journal)")
+    p_import.add_argument("--days", type=int, default=60, help="length of the journal (default 60)")
+    p_import.add_argument("--assets", help="folder the README's relative images and files are relative to")
+    p_import.add_argument("--force", action="store_true", help="overwrite existing day entries")
     args = parser.parse_args(argv)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -143,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"journal: wrote {new(args.config_file, args.title, args.day)}")
         elif args.command == "clean":
             print(f"journal: removed {clean(args.config_file)}")
+        elif args.command == "import":
+            print("\n".join(import_readme(args.path, args.out, args.days, args.assets, args.force)))
     except (JournalError, MkDocsException) as exc:
         print(f"journal {args.command} failed:\n{exc}", file=sys.stderr)
         return 1

@@ -60,7 +60,9 @@ def snippet_keys(environment: dict[str, object], page: str, chain: Iterable[tupl
     return keys
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place: a
+    reader sees the old file or the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -143,7 +145,7 @@ class Cache:
 
     def record_page_imports(self, page: str, imports: list[str]) -> None:
         """Remember what a page imported, to preload only what the next run needs."""
-        _atomic_write(self._imports_path(page), json.dumps(sorted(imports)).encode())
+        atomic_write(self._imports_path(page), json.dumps(sorted(imports)).encode())
 
     def put(self, key: str, output: SnippetOutput) -> CachedResult:
         """Store a fresh result (figures first, then the entry that names them)."""
@@ -152,7 +154,7 @@ class Cache:
             sha = hashlib.sha256(figure.data).hexdigest()
             blob = self._blob_path(sha, figure.ext)
             if not blob.is_file() or blob.stat().st_size != len(figure.data):
-                _atomic_write(blob, figure.data)
+                atomic_write(blob, figure.data)
             figures.append(CachedFigure(sha, figure.ext, figure.alt, blob))
         entry = {
             "format": FORMAT,
@@ -162,5 +164,5 @@ class Cache:
             "figures": [{"sha256": f.sha256, "ext": f.ext, "alt": f.alt} for f in figures],
             "modules": {name: list(value) for name, value in sorted(output.modules.items())},
         }
-        _atomic_write(self._entry_path(key), json.dumps(entry, sort_keys=True).encode())
+        atomic_write(self._entry_path(key), json.dumps(entry, sort_keys=True).encode())
         return CachedResult(output.stdout, output.seconds, tuple(figures))

@@ -24,12 +24,14 @@ FIGURES_DIR = "assets/figures"
 
 @dataclass(frozen=True)
 class PageSource:
-    """A docs page to execute: its docs path, display path, and Markdown body."""
+    """A docs page to execute: its docs path, display path, and Markdown body (or, for a
+    notebook, its code cells already as snippets)."""
 
     src_uri: str
     path: str
     body: str
     first_line: int = 1
+    snippets: tuple[Snippet, ...] | None = None
 
 
 @dataclass
@@ -80,14 +82,19 @@ def preload_for(jobs: list[PageJob], candidates: tuple[str, ...], cache: Cache) 
 
 
 def describe_failure(run: PageRun, failure: PageFailure) -> str:
-    """``path:line: snippet N failed: Kind: message`` and the snippet's traceback lines."""
+    """``path:line: snippet N failed: Kind: message`` (``path: cell N failed`` for a
+    notebook) and the snippet's traceback lines."""
     snippet = run.snippets[failure.index]
-    head = located(
-        run.page.path,
-        snippet.line,
-        f"snippet {failure.index + 1} failed: {failure.kind}: {failure.message}",
-    )
+    what = f"{failure.kind}: {failure.message}"
+    if snippet.cell is not None:
+        head = f"{run.page.path}: cell {snippet.cell} failed: {what}"
+    else:
+        head = located(run.page.path, snippet.line, f"snippet {failure.index + 1} failed: {what}")
     return head + ("\n" + failure.traceback.rstrip() if failure.traceback else "")
+
+
+def _traceback_name(path: str, snippet: Snippet) -> str:
+    return path if snippet.cell is None else f"{path} [cell {snippet.cell}]"
 
 
 def plan_snippets(pages: list[PageSource], settings: Settings) -> dict[str, list[Snippet]]:
@@ -95,6 +102,9 @@ def plan_snippets(pages: list[PageSource], settings: Settings) -> dict[str, list
     problems: list[str] = []
     planned: dict[str, list[Snippet]] = {}
     for page in pages:
+        if page.snippets is not None:
+            planned[page.src_uri] = list(page.snippets)
+            continue
         try:
             planned[page.src_uri] = parse_snippets(
                 page.body,
@@ -135,7 +145,9 @@ def execute(pages: list[PageSource], settings: Settings) -> dict[str, PageRun]:
                 PageJob(
                     page=page.src_uri,
                     path=page.path,
-                    snippets=tuple(SnippetSpec(s.source, s.line, s.fmt) for s in snippets),
+                    snippets=tuple(
+                        SnippetSpec(s.source, s.line, s.fmt, _traceback_name(page.path, s)) for s in snippets
+                    ),
                     first_stale=first_stale,
                     root=str(settings.root),
                     profile=settings.profile,

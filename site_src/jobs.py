@@ -12,6 +12,7 @@ class SnippetSpec:
     source: str
     line: int  # file line of the opening fence; the code starts on the next line
     fmt: str  # figure format: svg or png
+    filename: str  # what tracebacks call it: the Markdown file, or "notebook [cell N]"
 
 
 @dataclass(frozen=True)

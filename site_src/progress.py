@@ -54,11 +54,14 @@ def day_header(
     previous: Entry | None,
     following: Entry | None,
     url_of: Callable[[Entry], str],
+    notebook_url: str | None = None,
 ) -> str:
     """Markdown put above a day's body: heading, title, progress and day navigation."""
     meta = [escape(lesson_label(entry.lesson) or "")] if entry.lesson is not None else []
     if entry.date is not None:
         meta.append(f'<time datetime="{entry.date.isoformat()}">{entry.date.isoformat()}</time>')
+    if notebook_url is not None:
+        meta.append(f'<a class="journal-notebook-link" href="{notebook_url}">Notebook for this day</a>')
     links = []
     if previous is not None:
         links.append(

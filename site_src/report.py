@@ -18,7 +18,7 @@ def build_records(runs: Iterable[PageRun], figure_uris: dict[str, list[list[str]
                 {
                     "page": run.page.path,
                     "index": snippet.index,
-                    "line": snippet.line,
+                    "line": snippet.cell if snippet.cell is not None else snippet.line,
                     "status": run.statuses[snippet.index],
                     "seconds": round(run.seconds[snippet.index], 3),
                     "figures": figure_uris.get(run.page.src_uri, [[]] * len(run.snippets))[snippet.index],

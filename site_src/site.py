@@ -19,6 +19,7 @@ from site_src.engine import PageRun, PageSource, execute
 from site_src.entries import Entry, is_day_file, load_entries, read_day_sources, split_front_matter
 from site_src.errors import JournalError
 from site_src.mathml import render_math
+from site_src.notebooks import executed_notebook, is_notebook, notebook_page, read_notebook
 from site_src.render import render_page
 from site_src.settings import Settings, load_settings
 from site_src.snippets import parse_snippets
@@ -39,8 +40,15 @@ class JournalSite:
         self.runs: dict[str, PageRun] = {}
         self.figure_uris: dict[str, list[list[str]]] = {}
         self.sources: dict[str, PageSource] = {}
+        self.notebooks: dict[str, tuple[File, dict]] = {}
         if config.nav is None:
             config.nav = self._navigation()
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:
+            # Its HTML cache evicts what a build did not use: keep drafting and executed
+            # renderings apart, and inside the journal's own cache folder.
+            mode = "executed" if self.settings.execute else "drafting"
+            jupyter.config["cache_dir"] = str(self.settings.cache_dir / "mkdocs-jupyter" / mode)
 
     def _navigation(self) -> list[object]:
         docs = self.settings.docs_dir
@@ -49,20 +57,34 @@ class JournalSite:
         for path in sorted(docs.glob("*.md")):
             if path.name != "index.md":
                 nav.append(path.name)
+        notebooks = sorted(docs.glob("notebooks/*.ipynb"))
+        if notebooks:
+            nav.append({"Notebooks": [f"notebooks/{p.name}" for p in notebooks]})
         return nav
 
     def execute_pages(self, files: Files, config: MkDocsConfig) -> Files:
         """Run (or take from the cache) every page's snippets; add their figures."""
         for file in files.documentation_pages():
+            path = self.settings.display_path(file.src_uri)
+            if is_notebook(file.src_uri):
+                notebook = read_notebook(Path(file.abs_src_path), path)
+                self.notebooks[file.src_uri] = (file, notebook)
+                self.sources[file.src_uri] = notebook_page(
+                    file.src_uri, path, notebook, self.settings.default_timeout
+                )
+                continue
             if not file.src_uri.endswith(".md"):
                 continue
-            path = self.settings.display_path(file.src_uri)
             _, body_line = split_front_matter(file.content_string, path)
             body = file.content_string.split("\n")[body_line - 1 :]
             self.sources[file.src_uri] = PageSource(file.src_uri, path, "\n".join(body), body_line)
-        if not self.settings.execute:
-            return files
-        self.runs = execute(list(self.sources.values()), self.settings)
+        if self.settings.execute:
+            self.runs = execute(list(self.sources.values()), self.settings)
+        # mkdocs-jupyter renders the copy that holds our outputs (or none, drafting).
+        for uri, (file, notebook) in self.notebooks.items():
+            file.abs_src_path = str(
+                executed_notebook(notebook, self.runs.get(uri), self.settings.cache_dir, uri)
+            )
         for uri, run in self.runs.items():
             uris = []
             for snippet in run.snippets:
@@ -80,9 +102,22 @@ class JournalSite:
 
         return url_of
 
+    def _notebook_url(self, entry: Entry, page: Page, files: Files) -> str | None:
+        if entry.notebook is None:
+            return None
+        target_uri = posixpath.normpath(posixpath.join(posixpath.dirname(entry.src_uri), entry.notebook))
+        target = files.get_file_from_path(target_uri)
+        if target is None:
+            raise JournalError(
+                f"{self.settings.display_path(entry.src_uri)}: notebook {entry.notebook!r} is not in the docs"
+            )
+        return get_relative_url(target.url, page.url)
+
     def render_markdown(self, markdown: str, page: Page, files: Files) -> str:
         """Replace exec fences by their results; add a day's header or the dashboard."""
         uri = page.file.src_uri
+        if is_notebook(uri):  # rendered by mkdocs-jupyter from the executed copy
+            return markdown
         source = self.sources.get(uri)
         if source is not None:
             snippets = parse_snippets(
@@ -108,7 +143,10 @@ class JournalSite:
             i = self.entries.index(entry)
             previous = self.entries[i - 1] if i > 0 else None
             following = self.entries[i + 1] if i + 1 < len(self.entries) else None
-            header = progress.day_header(entry, self.settings.total_days, previous, following, url_of)
+            notebook_url = self._notebook_url(entry, page, files)
+            header = progress.day_header(
+                entry, self.settings.total_days, previous, following, url_of, notebook_url
+            )
             markdown = header + markdown
         if uri == "index.md":
             board = progress.dashboard(self.entries, self.settings.total_days, url_of)
@@ -131,13 +169,13 @@ class JournalSite:
                 {
                     "page": s.path,
                     "index": sn.index,
-                    "line": sn.line,
+                    "line": sn.cell if sn.cell is not None else sn.line,
                     "status": "skipped",
                     "seconds": 0.0,
                     "figures": [],
                 }
                 for s in self.sources.values()
-                for sn in parse_snippets(s.body, s.path, first_line=s.first_line)
+                for sn in (s.snippets or parse_snippets(s.body, s.path, first_line=s.first_line))
             ]
         document = report.build_report(
             records,

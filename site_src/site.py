@@ -23,6 +23,7 @@ from site_src.notebooks import executed_notebook, is_notebook, notebook_page, re
 from site_src.render import render_page
 from site_src.settings import Settings, load_settings
 from site_src.snippets import parse_snippets
+from site_src.social import FEED_NAME, FeedItem, atom_feed, describe, social_tags
 
 REPORT_NAME = "journal-build.json"
 
@@ -41,6 +42,9 @@ class JournalSite:
         self.figure_uris: dict[str, list[list[str]]] = {}
         self.sources: dict[str, PageSource] = {}
         self.notebooks: dict[str, tuple[File, dict]] = {}
+        self.feed_items: list[FeedItem] = []
+        self.site_url: str | None = config.site_url or None
+        self.site_name: str = config.site_name
         if config.nav is None:
             config.nav = self._navigation()
         jupyter = config.plugins.get("mkdocs-jupyter")
@@ -113,12 +117,22 @@ class JournalSite:
             )
         return get_relative_url(target.url, page.url)
 
+    def _share(self, entry: Entry, markdown: str, page: Page) -> None:
+        """Social tags for the day page and its feed item."""
+        description = describe(markdown)
+        figures = [u for snippet_uris in self.figure_uris.get(entry.src_uri, []) for u in snippet_uris]
+        image = get_relative_url(figures[0], page.url) if figures else None
+        title = f"Day {entry.day} · {entry.title}"
+        page.meta["journal_social"] = social_tags(title, description, page.url, image, self.site_url)
+        self.feed_items.append(FeedItem(entry, page.url, description))
+
     def render_markdown(self, markdown: str, page: Page, files: Files) -> str:
         """Replace exec fences by their results; add a day's header or the dashboard."""
         uri = page.file.src_uri
         if is_notebook(uri):  # rendered by mkdocs-jupyter from the executed copy
             return markdown
         source = self.sources.get(uri)
+        original = markdown
         if source is not None:
             snippets = parse_snippets(
                 markdown,
@@ -140,6 +154,7 @@ class JournalSite:
         url_of = self._url_from(page, files)
         if uri in self.by_uri and is_day_file(uri):
             entry = self.by_uri[uri]
+            self._share(entry, original, page)
             i = self.entries.index(entry)
             previous = self.entries[i - 1] if i > 0 else None
             following = self.entries[i + 1] if i + 1 < len(self.entries) else None
@@ -187,4 +202,12 @@ class JournalSite:
         target = Path(config.site_dir) / REPORT_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(report.dumps(document), encoding="utf-8")
+        feed = atom_feed(
+            sorted(self.feed_items, key=lambda i: i.entry.day),
+            title=self.site_name,
+            site_url=self.site_url,
+            docs_dir=self.settings.docs_dir,
+            root=self.settings.root,
+        )
+        (Path(config.site_dir) / FEED_NAME).write_text(feed, encoding="utf-8")
         return report.summary(document)

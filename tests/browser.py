@@ -26,15 +26,27 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _UnderPrefix(_Quiet):
+    """Serves the site only below a prefix, as GitHub Pages serves /<repo>/."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_sub_path__")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 and yield its base URL."""
-    handler = functools.partial(_Quiet, directory=str(site))
+def serve(site: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 under ``prefix`` and yield its base URL."""
+    handler_class = type("Handler", (_UnderPrefix,), {"prefix": prefix})
+    handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield f"http://127.0.0.1:{server.server_port}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

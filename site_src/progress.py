@@ -6,6 +6,7 @@ Percentages are computed, never typed: day N of T is N/T rounded half up to one 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -83,6 +84,25 @@ def day_header(
     if links:
         parts.append(f'<nav class="journal-day-nav" aria-label="Days">{" ".join(links)}</nav>')
     return "\n".join(parts) + "\n\n"
+
+
+def below_day_heading(markdown: str) -> str:
+    """The day's own headings, one level down when it has an H1 of its own: the page's H1
+    is the generated ``Day N · P % of 60``, and headings must not skip or repeat a level."""
+    lines = markdown.split("\n")
+    fence: str | None = None
+    headings = []
+    for k, line in enumerate(lines):
+        opener = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if opener and (fence is None or opener[1].startswith(fence)):
+            fence = None if fence else opener[1]
+        elif fence is None and re.match(r"^#{1,5}\s", line):
+            headings.append(k)
+    if not any(lines[k].startswith("# ") for k in headings):
+        return markdown
+    for k in headings:
+        lines[k] = "#" + lines[k]
+    return "\n".join(lines)
 
 
 def dashboard(entries: list[Entry], total: int, url_of: Callable[[Entry], str]) -> str:

@@ -55,15 +55,24 @@ class JournalSite:
             jupyter.config["cache_dir"] = str(self.settings.cache_dir / "mkdocs-jupyter" / mode)
 
     def _navigation(self) -> list[object]:
+        """Home, the days (grouped by lesson), other top-level pages, then one section per
+        other folder of pages (notebooks included), so no page of the docs is left out."""
         docs = self.settings.docs_dir
         nav: list[object] = ["index.md"] if (docs / "index.md").is_file() else []
         nav.extend(progress.navigation(self.entries))
         for path in sorted(docs.glob("*.md")):
             if path.name != "index.md":
                 nav.append(path.name)
-        notebooks = sorted(docs.glob("notebooks/*.ipynb"))
-        if notebooks:
-            nav.append({"Notebooks": [f"notebooks/{p.name}" for p in notebooks]})
+        for folder in sorted(p for p in docs.iterdir() if p.is_dir() and p.name not in ("days", "assets")):
+            pages = sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".ipynb") and p.is_file())
+            if pages:
+                nav.append(
+                    {
+                        folder.name.replace("-", " ").capitalize(): [
+                            p.relative_to(docs).as_posix() for p in pages
+                        ]
+                    }
+                )
         return nav
 
     def execute_pages(self, files: Files, config: MkDocsConfig) -> Files:
@@ -162,7 +171,7 @@ class JournalSite:
             header = progress.day_header(
                 entry, self.settings.total_days, previous, following, url_of, notebook_url
             )
-            markdown = header + markdown
+            markdown = header + progress.below_day_heading(markdown)
         if uri == "index.md":
             board = progress.dashboard(self.entries, self.settings.total_days, url_of)
             if progress.DASHBOARD_MARKER in markdown:

@@ -158,3 +158,10 @@ def test_seeding_does_not_depend_on_what_was_preloaded(journal: Journal) -> None
         outputs.append(html.split("Output</span><pre><span></span><code>")[1].split("</code>")[0])
     assert outputs[0] == outputs[1]
     assert "0." in outputs[0]
+
+
+def test_pages_in_other_folders_stay_in_the_navigation(journal: Journal) -> None:
+    write(journal.docs / "guides" / "setup.md", "# Setting up\n\nSteps.\n")
+    journal.build(JOURNAL_EXEC="off")
+    home = (journal.site / "index.html").read_text()
+    assert "guides/setup/" in home and "Guides" in home

@@ -134,3 +134,13 @@ def test_preload_only_what_stale_pages_imported_last_time(tmp_path: Path) -> Non
     assert preload_for([job], candidates, cache) == candidates  # never ran: everything
     cache.record_page_imports("days/day-02.md", ["dplab", "matplotlib", "numpy"])
     assert preload_for([job], candidates, cache) == ("numpy", "matplotlib.pyplot")
+
+
+def test_a_day_with_its_own_h1_is_demoted_below_the_generated_heading() -> None:
+    from site_src.progress import below_day_heading
+
+    text = "# My notes\n\n## Part\n\n```python\n# a comment, not a heading\n```\n"
+    assert (
+        below_day_heading(text) == "## My notes\n\n### Part\n\n```python\n# a comment, not a heading\n```\n"
+    )
+    assert below_day_heading("## Already fine\n") == "## Already fine\n"

@@ -4,9 +4,26 @@ place of each exec fence, in the layout its ``source=`` option asks for."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from site_src.cache import CachedResult
 from site_src.snippets import Snippet
+
+
+@dataclass(frozen=True)
+class Markup:
+    """Which Markdown extensions the site has, so the rendering degrades gracefully in a
+    journal whose mkdocs.yml lacks one: no figure class without ``attr_list``, no block
+    title without ``pymdownx.superfences``, and no tabs (source above instead) without
+    ``pymdownx.tabbed``."""
+
+    attr_list: bool = True
+    block_titles: bool = True
+    tabs: bool = True
+
+    @classmethod
+    def from_extensions(cls, names: list[str]) -> Markup:
+        return cls("attr_list" in names, "pymdownx.superfences" in names, "pymdownx.tabbed" in names)
 
 
 def _fence(body: str, info: str) -> list[str]:
@@ -19,7 +36,9 @@ def _indent(lines: list[str], prefix: str) -> list[str]:
     return [prefix + line if line else line for line in lines]
 
 
-def render_snippet(snippet: Snippet, result: CachedResult | None, figure_links: list[str]) -> list[str]:
+def render_snippet(
+    snippet: Snippet, result: CachedResult | None, figure_links: list[str], markup: Markup = Markup()
+) -> list[str]:
     """Markdown lines replacing one fence (without its indentation).
 
     ``result`` is None when execution is off: the source is shown as plain code.
@@ -29,11 +48,13 @@ def render_snippet(snippet: Snippet, result: CachedResult | None, figure_links: 
         return source
     output: list[str] = []
     if result.stdout:
-        output += _fence(result.stdout.rstrip("\n"), 'text title="Output"')
+        output += _fence(result.stdout.rstrip("\n"), 'text title="Output"' if markup.block_titles else "text")
     for figure, link in zip(result.figures, figure_links, strict=True):
         alt = figure.alt.replace("[", "(").replace("]", ")").replace("\n", " ")
-        output += ["", f"![{alt}]({link}){{ .journal-figure }}"]
+        output += ["", f"![{alt}]({link})" + ("{ .journal-figure }" if markup.attr_list else "")]
     mode = snippet.source_mode
+    if mode == "tabbed" and not markup.tabs:
+        mode = "above"
     if mode == "hidden":
         return output
     if mode == "tabbed":
@@ -50,11 +71,12 @@ def render_page(
     snippets: list[Snippet],
     results: list[CachedResult | None],
     figure_links: list[list[str]],
+    markup: Markup = Markup(),
 ) -> str:
     """Replace each fence of ``markdown`` (parsed as ``snippets``) with its rendering."""
     lines = markdown.split("\n")
     for snippet in reversed(snippets):
-        rendered = render_snippet(snippet, results[snippet.index], figure_links[snippet.index])
+        rendered = render_snippet(snippet, results[snippet.index], figure_links[snippet.index], markup)
         block = ["", *_indent(rendered, snippet.indent), ""]
         lines[snippet.start : snippet.end + 1] = block
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from site_src.entries import Entry, is_day_file, load_entries, read_day_sources,
 from site_src.errors import JournalError
 from site_src.mathml import render_math
 from site_src.notebooks import executed_notebook, is_notebook, notebook_page, read_notebook
-from site_src.render import render_page
+from site_src.render import Markup, render_page
 from site_src.settings import Settings, load_settings
 from site_src.snippets import parse_snippets
 from site_src.social import FEED_NAME, FeedItem, atom_feed, describe, social_tags
@@ -45,6 +45,7 @@ class JournalSite:
         self.feed_items: list[FeedItem] = []
         self.site_url: str | None = config.site_url or None
         self.site_name: str = config.site_name
+        self.markup = Markup.from_extensions([str(e) for e in config.markdown_extensions])
         if config.nav is None:
             config.nav = self._navigation()
         jupyter = config.plugins.get("mkdocs-jupyter")
@@ -159,7 +160,7 @@ class JournalSite:
                 for figure_uris in self.figure_uris.get(uri, [[] for _ in snippets])
             ]
             results = run.results if run else [None] * len(snippets)
-            markdown = render_page(markdown, snippets, results, links)
+            markdown = render_page(markdown, snippets, results, links, self.markup)
         url_of = self._url_from(page, files)
         if uri in self.by_uri and is_day_file(uri):
             entry = self.by_uri[uri]

@@ -144,3 +144,16 @@ def test_a_day_with_its_own_h1_is_demoted_below_the_generated_heading() -> None:
         below_day_heading(text) == "## My notes\n\n### Part\n\n```python\n# a comment, not a heading\n```\n"
     )
     assert below_day_heading("## Already fine\n") == "## Already fine\n"
+
+
+def test_rendering_degrades_without_the_markdown_extensions() -> None:
+    from site_src.cache import CachedFigure
+    from site_src.render import Markup
+
+    [snippet] = parse_snippets('```python exec="on" source="tabbed"\nprint(1)\n```', "p.md")
+    figure = CachedFigure("0" * 64, "svg", "A plot", Path("x.svg"))
+    bare = "\n".join(
+        render_snippet(snippet, CachedResult("1\n", 0.0, (figure,)), ["f.svg"], Markup(False, False, False))
+    )
+    assert '=== "Source"' not in bare and "title=" not in bare and "{ .journal-figure }" not in bare
+    assert bare.index("print(1)") < bare.index("![A plot](f.svg)")

@@ -92,6 +92,8 @@ def test_smooth_sensitivity_matches_the_loop_and_the_rdp_curve_is_consistent() -
     eps = (result.total_logmgf - math.log(1e-5)) / result.moments
     assert result.data_dependent_eps == eps.min()
     assert result.best_moment == int(np.argmin(eps)) + 1
+    best = result.best_moment - 1
+    assert result.eps_smooth_sensitivity == result.smooth_sensitivity[best] / result.moments[best]
 
 
 def test_vote_counts_count_every_vote() -> None:

@@ -137,30 +137,46 @@ def train_teachers(split: DigitsSplit, *, seed: int = 0) -> Teachers:
 # --- aggregation ------------------------------------------------------------------------------
 
 
-def _labels(teacher_preds: object, name: str = "teacher_preds") -> np.ndarray:
+def _labels(teacher_preds: object) -> tuple[np.ndarray, int]:
+    """The labels as a platform-integer array, checked, and the largest of them."""
     preds = np.asarray(teacher_preds)
     if preds.ndim != 2 or preds.size == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (teachers x examples), got {preds.shape}")
+        raise ValueError(f"teacher_preds must be a non-empty teachers x examples array, not {preds.shape}")
     if np.issubdtype(preds.dtype, np.floating):
         if not np.all(np.isfinite(preds)) or np.any(preds != np.floor(preds)):
-            raise ValueError(f"{name} must hold integer labels")
+            raise ValueError("teacher_preds must hold integer labels")
     elif not np.issubdtype(preds.dtype, np.integer):
-        raise ValueError(f"{name} must hold integer labels, got dtype {preds.dtype}")
-    if preds.min() < 0:
-        raise ValueError(f"{name} must hold non-negative labels")
-    return preds.astype(np.int64, copy=False)
+        raise ValueError(f"teacher_preds must hold integer labels, got dtype {preds.dtype}")
+    preds = preds.astype(np.intp, copy=False)
+    largest = _largest_unsigned(preds)
+    if largest > np.iinfo(np.intp).max:
+        raise ValueError("teacher_preds must hold non-negative labels")
+    return preds, largest
+
+
+def _largest_unsigned(values: np.ndarray) -> int:
+    """max of platform integers read as unsigned: one pass that both finds the largest
+    value and, by wrapping negative values round to huge ones, reveals any below zero."""
+    return int(values.view(np.uintp).max())
+
+
+def _classes(largest: int, num_classes: int | None) -> int:
+    classes = largest + 1 if num_classes is None else whole(num_classes, "num_classes")
+    if largest >= classes:
+        raise ValueError(f"num_classes={classes} but a teacher voted for label {largest}")
+    return classes
+
+
+def _count(preds: np.ndarray, classes: int) -> np.ndarray:
+    examples = preds.shape[1]
+    flat = preds + np.arange(0, examples * classes, classes)  # example i's classes start at i·k
+    return np.bincount(flat.ravel(), minlength=examples * classes).reshape(examples, classes)
 
 
 def vote_counts(teacher_preds: object, num_classes: int | None = None) -> np.ndarray:
     """Votes per class for every example: shape (examples, classes)."""
-    preds = _labels(teacher_preds)
-    largest = int(preds.max())
-    classes = largest + 1 if num_classes is None else whole(num_classes, "num_classes")
-    if largest >= classes:
-        raise ValueError(f"num_classes={classes} but a teacher voted for label {largest}")
-    examples = preds.shape[1]
-    flat = preds + np.arange(0, examples * classes, classes)  # example i's classes start at i·k
-    return np.bincount(flat.ravel(), minlength=examples * classes).reshape(examples, classes)
+    preds, largest = _labels(teacher_preds)
+    return _count(preds, _classes(largest, num_classes))
 
 
 def _votes(votes: object) -> np.ndarray:
@@ -199,18 +215,22 @@ def log_q_noisy_max(counts: np.ndarray, noise_eps: float) -> np.ndarray:
     q ≤ Σ_{j ≠ winner} (2 + γ_j)/(4·exp(γ_j)), γ_j = ε·(c_winner - c_j), capped at 1 - 1/k
     (Papernot et al. 2017). In log space, so a gap of thousands of votes is just a very
     negative number instead of an overflow."""
-    counts = np.asarray(counts, dtype=float)
-    rows = np.arange(len(counts))
-    winner = np.argmax(counts, axis=1)
-    gaps = noise_eps * (counts[rows, winner][:, None] - counts)
-    terms = np.log(gaps + 2.0) - math.log(4.0) - gaps
-    terms[rows, winner] = -np.inf
-    # log Σ exp(terms), shifted by the largest term (which every other class bounds: ≤ log ½)
-    largest = terms.max(axis=1)
-    finite = np.where(np.isfinite(largest), largest, 0.0)
-    with np.errstate(divide="ignore"):  # a single class: q = 0, log q = -inf
-        log_q = finite + np.log(np.exp(terms - finite[:, None]).sum(axis=1))
-        return np.minimum(log_q, np.log1p(-1.0 / counts.shape[1]))
+    ordered = np.sort(np.asarray(counts), axis=1)  # the winner last, the runner-up before it
+    rows, classes = ordered.shape
+    if classes == 1:  # nobody to lose to: q = 0
+        return np.full(rows, -np.inf)
+    gaps = (ordered[:, -1:] - ordered[:, :-1]) * noise_eps
+    terms = np.log(gaps + 2.0) - gaps  # log of (2 + γ)/exp(γ); the 1/4 is applied to the sum
+    largest = terms[:, -1:].copy()  # the runner-up's: terms fall as gaps grow
+    terms -= largest
+    np.exp(terms, out=terms)
+    log_q = np.log(terms.sum(axis=1)) + (largest[:, 0] - math.log(4.0))
+    return np.minimum(log_q, math.log1p(-1.0 / classes))
+
+
+def _ceiling(priv_eps: float, orders: np.ndarray) -> np.ndarray:
+    """The log-mgf bound of any priv_eps-DP answer whatever the votes: min(ε²l(l+1)/2, ε·l)."""
+    return np.minimum(0.5 * priv_eps**2 * orders * (orders + 1), priv_eps * orders)
 
 
 def logmgf_exact(log_q: np.ndarray, priv_eps: float, orders: np.ndarray) -> np.ndarray:
@@ -218,16 +238,29 @@ def logmgf_exact(log_q: np.ndarray, priv_eps: float, orders: np.ndarray) -> np.n
     for a priv_eps-DP mechanism whose outcome differs from the likely one with probability
     q: the minimum of ε²l(l+1)/2, the data-dependent bound of Papernot et al. 2017
     (Theorem 3, valid while q < (e^ε - 1)/(e^2ε - 1)) and ε·l. Shape (queries, orders)."""
-    log_q = np.atleast_1d(np.asarray(log_q, dtype=float))[:, None]
-    ls = np.asarray(orders, dtype=float)[None, :]
+    log_q = np.asarray(log_q, dtype=float).reshape(-1, 1)
+    ls = np.asarray(orders, dtype=float)
+    ceiling = _ceiling(priv_eps, ls)
     q = np.exp(log_q)
     valid = q < 1.0 / (math.exp(priv_eps) + 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_1mq = np.log1p(-q)
         log_ratio = log_1mq - np.log1p(-math.exp(priv_eps) * np.where(valid, q, 0.0))
         data_dependent = np.logaddexp(log_1mq + ls * log_ratio, log_q + priv_eps * ls)
-    log_t = np.where(valid, data_dependent, priv_eps * ls)
-    return np.minimum(np.minimum(0.5 * priv_eps**2 * ls * (ls + 1), log_t), priv_eps * ls)
+    return np.where(valid, np.minimum(data_dependent, ceiling), ceiling)
+
+
+def _past_validity(counts: np.ndarray, noise_eps: float, priv_eps: float) -> np.ndarray:
+    """Rows whose q certainly fails the data-dependent bound's validity condition, found
+    from the top count alone: every gap is at most ε·top and each term of q shrinks as its
+    gap grows, so q ≥ (k - 1)·(2 + ε·top)/(4·exp(ε·top)). Such rows cost the ceiling and
+    need no q; a margin of 1e-9 leaves borderline rows to the exact path."""
+    classes = counts.shape[1]
+    if classes == 1:
+        return np.zeros(len(counts), dtype=bool)
+    gap = noise_eps * counts.max(axis=1)
+    log_low = math.log((classes - 1) / 4.0) + np.log(gap + 2.0) - gap
+    return log_low >= -math.log(math.exp(priv_eps) + 1.0) + 1e-9
 
 
 @dataclass(frozen=True)
@@ -256,25 +289,44 @@ class PateAnalysis:
         return float(self.smooth_sensitivity[k] / self.moments[k])
 
 
-def _analysis_inputs(
+@dataclass(frozen=True)
+class _Answered:
+    """The checked arguments of an analysis: vote counts of the distinct answered rows,
+    how many times each was answered, and the number of examples."""
+
+    counts: np.ndarray
+    times: np.ndarray
+    examples: int
+    noise_eps: float
+    delta: float
+    moments: np.ndarray
+
+
+def _answered(
     teacher_preds: object,
     indices: object,
     noise_eps: float,
     delta: float,
     moments: int,
     num_classes: int | None,
-) -> tuple[np.ndarray, np.ndarray, float, float, np.ndarray]:
-    preds = _labels(teacher_preds)
+) -> _Answered:
+    preds, largest = _labels(teacher_preds)
+    classes = _classes(largest, num_classes)
     noise_eps = positive(noise_eps, "noise_eps")
     delta = probability_open(delta, "delta")
     whole(moments, "moments")
+    examples = preds.shape[1]
     rows = np.asarray(indices)
     if rows.ndim != 1 or rows.size == 0 or not np.issubdtype(rows.dtype, np.integer):
         raise ValueError("indices must be a non-empty 1-D array of integer row numbers")
-    if rows.min() < 0 or rows.max() >= preds.shape[1]:
-        raise ValueError(f"indices must be row numbers in 0..{preds.shape[1] - 1} of teacher_preds")
-    counts = vote_counts(preds, num_classes)
-    return counts, rows, noise_eps, delta, np.arange(1.0, moments + 1)
+    rows = rows.astype(np.intp, copy=False)
+    if _largest_unsigned(rows) >= examples:
+        raise ValueError(f"indices must be row numbers in 0..{examples - 1} of teacher_preds")
+    times = np.bincount(rows, minlength=examples)
+    answered = np.flatnonzero(times)
+    if answered.size < examples:  # votes of unanswered rows cost nothing: do not count them
+        preds, times = preds[:, answered], times[answered]
+    return _Answered(_count(preds, classes), times, examples, noise_eps, delta, np.arange(1.0, moments + 1))
 
 
 def smooth_sensitivity(counts: np.ndarray, noise_eps: float, moments: np.ndarray, beta: float) -> np.ndarray:
@@ -304,18 +356,20 @@ def smooth_sensitivity(counts: np.ndarray, noise_eps: float, moments: np.ndarray
     return best
 
 
-def _eps_bounds(
-    counts: np.ndarray, rows: np.ndarray, noise_eps: float, delta: float, ls: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _eps_bounds(answered: _Answered) -> tuple[np.ndarray, np.ndarray]:
     """Σ logmgf over the answered rows, and the data-independent ε at each moment."""
-    priv_eps = 2.0 * noise_eps  # one vote moving changes two counts: 2·noise_eps-DP
-    answered, times = np.unique(rows, return_counts=True)
-    # Queries with the same q cost the same: votes fall into few patterns, so bound each once.
-    log_q, which = np.unique(log_q_noisy_max(counts[answered], noise_eps), return_inverse=True)
-    weights = np.bincount(which.ravel(), weights=times, minlength=log_q.size)
-    total = weights @ logmgf_exact(log_q, priv_eps, ls)
-    independent = counts.shape[0] * logmgf_exact(np.array([0.0]), priv_eps, ls)[0]
-    return total, (independent - math.log(delta)) / ls
+    priv_eps = 2.0 * answered.noise_eps  # one vote moving changes two counts: 2·noise_eps-DP
+    ls, counts, times = answered.moments, answered.counts, answered.times
+    ceiling = _ceiling(priv_eps, ls)
+    total = np.zeros_like(ls)
+    past = _past_validity(counts, answered.noise_eps, priv_eps)
+    if past.any():
+        total += times[past].sum() * ceiling
+        counts, times = counts[~past], times[~past]
+    if times.size:
+        total += times @ logmgf_exact(log_q_noisy_max(counts, answered.noise_eps), priv_eps, ls)
+    independent = answered.examples * ceiling
+    return total, (independent - math.log(answered.delta)) / ls
 
 
 def analyse(
@@ -330,15 +384,14 @@ def analyse(
 ) -> PateAnalysis:
     """The full PATE analysis behind `perform_analysis`, with the RDP curve and the
     β-smooth sensitivity of the data-dependent ε."""
-    counts, rows, noise_eps, delta, ls = _analysis_inputs(
-        teacher_preds, indices, noise_eps, delta, moments, num_classes
-    )
+    answered = _answered(teacher_preds, indices, noise_eps, delta, moments, num_classes)
     beta = positive(beta, "beta")
-    total, independent = _eps_bounds(counts, rows, noise_eps, delta, ls)
-    eps_by_moment = (total - math.log(delta)) / ls
+    ls = answered.moments
+    total, independent = _eps_bounds(answered)
+    eps_by_moment = (total - math.log(answered.delta)) / ls
     # Equal vote histograms have equal sensitivities: compute each distinct one once.
-    distinct, inverse = np.unique(-np.sort(-counts[rows], axis=1), axis=0, return_inverse=True)
-    sensitivity = smooth_sensitivity(distinct, noise_eps, ls, beta)[inverse.ravel()].sum(axis=0)
+    distinct, inverse = np.unique(-np.sort(-answered.counts, axis=1), axis=0, return_inverse=True)
+    per_row = smooth_sensitivity(distinct, answered.noise_eps, ls, beta)[inverse.ravel()]
     return PateAnalysis(
         data_dependent_eps=float(eps_by_moment.min()),
         data_independent_eps=float(independent.min()),
@@ -347,7 +400,7 @@ def analyse(
         orders=ls + 1,
         rdp=total / ls,
         best_moment=int(np.argmin(eps_by_moment)) + 1,
-        smooth_sensitivity=sensitivity,
+        smooth_sensitivity=answered.times @ per_row,
     )
 
 
@@ -370,12 +423,10 @@ def perform_analysis(
     the course's does. ``num_classes`` defaults to the largest label + 1. ``beta`` is
     accepted for the course's signature; the smooth sensitivity it sets is in `analyse`.
     """
-    counts, rows, noise_eps, delta, ls = _analysis_inputs(
-        teacher_preds, indices, noise_eps, delta, moments, num_classes
-    )
+    answered = _answered(teacher_preds, indices, noise_eps, delta, moments, num_classes)
     positive(beta, "beta")
-    total, independent = _eps_bounds(counts, rows, noise_eps, delta, ls)
-    return float(((total - math.log(delta)) / ls).min()), float(independent.min())
+    total, independent = _eps_bounds(answered)
+    return float(((total - math.log(answered.delta)) / answered.moments).min()), float(independent.min())
 
 
 def label_agreement(labels: Sequence[int] | np.ndarray, truth: Sequence[int] | np.ndarray) -> float:

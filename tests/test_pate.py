@@ -11,8 +11,10 @@ import pytest
 from scipy import stats
 
 from dplab.pate import (
+    _past_validity,
     analyse,
     label_agreement,
+    log_q_noisy_max,
     noisy_max,
     perform_analysis,
     plurality,
@@ -96,6 +98,67 @@ def test_smooth_sensitivity_matches_the_loop_and_the_rdp_curve_is_consistent() -
     assert result.eps_smooth_sensitivity == result.smooth_sensitivity[best] / result.moments[best]
 
 
+@pytest.mark.parametrize("noise_eps", [0.02, 0.1, 0.5])
+def test_split_votes_cost_the_ceiling_without_computing_q(noise_eps: float) -> None:
+    """Queries whose top count already forces q past the validity condition are charged the
+    data-independent bound directly: the total must still equal the loop's."""
+    rng = np.random.default_rng(7)
+    preds = rng.integers(0, 10, size=(60, 300))
+    preds[:, :100] = 3  # unanimous rows, flagged only when the noise drowns 60 votes
+    flagged = _past_validity(vote_counts(preds, 10), noise_eps, 2 * noise_eps)
+    assert flagged[100:].any() and flagged[:100].all() == (noise_eps < 0.05)
+    indices = np.arange(300)
+    reference = pate_reference.analysis(preds.tolist(), indices.tolist(), noise_eps, 1e-5, 8, 10)
+    assert perform_analysis(preds, indices, noise_eps) == pytest.approx(reference, rel=1e-9)
+
+
+@pytest.mark.parametrize("classes", [2, 3, 10, 100])
+def test_the_shortcut_flags_only_queries_past_validity(classes: int) -> None:
+    """A row whose other classes have no votes has q equal to the shortcut's lower bound, so
+    a grid of them shows the bound is never loose (flagged ⇒ q ≥ threshold) and is used
+    wherever it can be (q clearly past the threshold ⇒ flagged)."""
+    rng = np.random.default_rng(classes)
+    tops = np.arange(0, 400)
+    lone = np.zeros((tops.size, classes))
+    lone[:, 0] = tops
+    mixed = rng.integers(0, 50, size=(400, classes))
+    for noise_eps in np.geomspace(0.005, 2.0, 40):
+        threshold = 1 / (math.exp(2 * noise_eps) + 1)
+        for counts in (lone, mixed):
+            flagged = _past_validity(counts, noise_eps, 2 * noise_eps)
+            q = np.exp(log_q_noisy_max(counts, noise_eps))
+            assert np.all(q[flagged] >= threshold)
+        q = np.exp(log_q_noisy_max(lone, noise_eps))
+        assert np.all(_past_validity(lone, noise_eps, 2 * noise_eps)[q >= threshold * (1 + 1e-6)])
+
+
+def test_unanswered_rows_only_count_towards_the_data_independent_bound() -> None:
+    rng = np.random.default_rng(8)
+    preds = rng.integers(0, 4, size=(40, 50))
+    preds[:, :20] = 1
+    indices = np.array([3, 3, 7, 19, 25, 3])
+    answered = np.unique(indices)
+    dependent, independent = perform_analysis(preds, indices, 0.1)
+    on_answered, _ = perform_analysis(preds[:, answered], np.searchsorted(answered, indices), 0.1)
+    assert dependent == pytest.approx(on_answered, rel=1e-12)
+    assert perform_analysis(preds, indices.astype(np.uint16), 0.1) == (dependent, independent)
+    _, all_fifty = perform_analysis(preds, np.arange(50), 0.1)
+    assert independent == all_fifty
+    preds[0, 40] = -2  # an unanswered row is still checked
+    with pytest.raises(ValueError, match="teacher_preds"):
+        perform_analysis(preds, indices, 0.1)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.uint16, np.int64, np.float32])
+def test_vote_counts_take_any_integer_valued_dtype(dtype: type) -> None:
+    preds = np.array([[0, 1, 2], [0, 2, 2], [1, 1, 2]], dtype=dtype)
+    assert np.array_equal(vote_counts(preds), [[2, 1, 0], [0, 2, 1], [0, 0, 3]])
+    if np.issubdtype(dtype, np.signedinteger) or np.issubdtype(dtype, np.floating):
+        preds[1, 1] = -1
+        with pytest.raises(ValueError, match="non-negative"):
+            vote_counts(preds)
+
+
 def test_vote_counts_count_every_vote() -> None:
     preds = np.array([[0, 1, 2], [0, 2, 2], [1, 1, 2]])
     assert np.array_equal(vote_counts(preds, 3), [[2, 1, 0], [0, 2, 1], [0, 0, 3]])
@@ -119,6 +182,7 @@ def test_noisy_max_keeps_the_winner_with_the_laplace_probability() -> None:
         (lambda: perform_analysis(np.array([[-1, 1]]), [0], 0.1), "teacher_preds"),
         (lambda: perform_analysis(np.array([0, 1]), [0], 0.1), "teacher_preds"),
         (lambda: perform_analysis(np.array([[0, 1]]), [2], 0.1), "indices"),
+        (lambda: perform_analysis(np.array([[0, 1]]), [-1], 0.1), "indices"),
         (lambda: perform_analysis(np.array([[0, 1]]), [0.5], 0.1), "indices"),
         (lambda: perform_analysis(np.array([[0, 1]]), [0], 0.0), "noise_eps"),
         (lambda: perform_analysis(np.array([[0, 1]]), [0], -1), "noise_eps"),

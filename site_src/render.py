@@ -43,25 +43,30 @@ def render_snippet(
 
     ``result`` is None when execution is off: the source is shown as plain code.
     """
-    source = _fence(snippet.source, "python")
+    titled = snippet.title and markup.block_titles
+    source = _fence(snippet.source, f'python title="{snippet.title}"' if titled else "python")
     if result is None:
         return source
     output: list[str] = []
-    if result.stdout:
-        output += _fence(result.stdout.rstrip("\n"), 'text title="Output"' if markup.block_titles else "text")
+    if result.stdout and snippet.html:
+        output += ['<div class="journal-html">', result.stdout.rstrip("\n"), "</div>"]
+    elif result.stdout:
+        info = f'{snippet.result} title="Output"' if markup.block_titles else snippet.result
+        output += _fence(result.stdout.rstrip("\n"), info)
     for figure, link in zip(result.figures, figure_links, strict=True):
         alt = figure.alt.replace("[", "(").replace("]", ")").replace("\n", " ")
         output += ["", f"![{alt}]({link})" + ("{ .journal-figure }" if markup.attr_list else "")]
     mode = snippet.source_mode
-    if mode == "tabbed" and not markup.tabs:
+    if mode.startswith("tabbed") and not markup.tabs:
         mode = "above"
     if mode == "hidden":
         return output
-    if mode == "tabbed":
-        tabs = ['=== "Source"', "", *_indent(source, "    "), ""]
+    if mode.startswith("tabbed"):
+        tabs = [['=== "Source"', "", *_indent(source, "    "), ""]]
         if output:
-            tabs += ['=== "Result"', "", *_indent(output, "    ")]
-        return tabs
+            tabs.append(['=== "Result"', "", *_indent(output, "    "), ""])
+        ordered = reversed(tabs) if mode == "tabbed-right" else tabs
+        return [line for tab in ordered for line in tab][:-1]
     parts = [source, output] if mode == "above" else [output, source]
     return [line for part in parts if part for line in [*part, ""]][:-1]
 

@@ -8,13 +8,17 @@ from dataclasses import dataclass
 
 from site_src.errors import JournalError, located
 
-SOURCE_MODES = ("above", "below", "hidden", "tabbed")
+SOURCE_MODES = ("above", "below", "hidden", "tabbed", "tabbed-left", "tabbed-right", "material-block")
+_SAME_AS = {"tabbed-left": "tabbed", "material-block": "above"}  # markdown-exec's names for ours
 FORMATS = ("svg", "png")
-OPTIONS = ("exec", "source", "timeout", "format")
+# ours, and markdown-exec's that fit a page run as one session (``session`` names that session)
+OPTIONS = ("exec", "source", "timeout", "format", "html", "result", "title", "session")
 LANGUAGES = ("python", "py")
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 _ATTR = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"']+)""")
 _TRUE = {"on", "1", "true", "yes"}
+_FALSE = {"off", "0", "false", "no"}
+_LANGUAGE = re.compile(r"[\w+#.-]+")
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,16 @@ class Snippet:
     start: int
     end: int
     cell: int | None = None  # notebook cell number (1-based) for snippets from notebooks
+    html: bool = False  # what it prints is HTML, inserted as is
+    result: str = "text"  # the language of the output block
+    title: str = ""  # a title on the source block
 
 
 def _options(info: str, path: str, line: int, default_timeout: float) -> dict[str, object] | None:
     words = info.split(None, 1)
     if not words or words[0].lower() not in LANGUAGES:
         return None
-    attrs = {k: v.strip("\"'") for k, v in _ATTR.findall(words[1] if len(words) > 1 else "")}
+    attrs = {k: v[1:-1] if v[0] in "\"'" else v for k, v in _ATTR.findall(words[1] if len(words) > 1 else "")}
     if attrs.get("exec", "").lower() not in _TRUE:
         return None
     unknown = sorted(set(attrs) - set(OPTIONS))
@@ -54,6 +61,12 @@ def _options(info: str, path: str, line: int, default_timeout: float) -> dict[st
     mode = attrs.get("source", "above")
     if mode not in SOURCE_MODES:
         raise JournalError(located(path, line, f"source={mode!r} must be one of {', '.join(SOURCE_MODES)}"))
+    html = attrs.get("html", "off").lower()
+    if html not in _TRUE | _FALSE:
+        raise JournalError(located(path, line, f"html={attrs['html']!r} must be on or off"))
+    result = attrs.get("result", "text")
+    if not _LANGUAGE.fullmatch(result):
+        raise JournalError(located(path, line, f"result={result!r} must name a language, like text or json"))
     fmt = attrs.get("format", "svg")
     if fmt not in FORMATS:
         raise JournalError(located(path, line, f"format={fmt!r} must be one of {', '.join(FORMATS)}"))
@@ -65,7 +78,14 @@ def _options(info: str, path: str, line: int, default_timeout: float) -> dict[st
         raise JournalError(
             located(path, line, f"timeout={attrs['timeout']!r} must be a positive number of seconds")
         )
-    return {"source_mode": mode, "fmt": fmt, "timeout": timeout}
+    return {
+        "source_mode": _SAME_AS.get(mode, mode),
+        "fmt": fmt,
+        "timeout": timeout,
+        "html": html in _TRUE,
+        "result": result,
+        "title": attrs.get("title", "").replace('"', "'"),  # it goes inside title="..."
+    }
 
 
 def _dedent(line: str, indent: str) -> str:

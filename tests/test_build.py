@@ -165,3 +165,16 @@ def test_pages_in_other_folders_stay_in_the_navigation(journal: Journal) -> None
     journal.build(JOURNAL_EXEC="off")
     home = (journal.site / "index.html").read_text()
     assert "guides/setup/" in home and "Guides" in home
+
+
+def test_html_output_is_inserted_as_html(journal: Journal) -> None:
+    path = journal.docs / "days" / "day-03.md"
+    path.write_text(
+        path.read_text()
+        + '\n```python exec="on" html="1" title="A table"\n'
+        + 'print("<table>\\n<tr><td>cell</td></tr>\\n\\n</table>")\n```\n'
+    )
+    journal.build()
+    html = (journal.site / "days/day-03/index.html").read_text()
+    assert '<div class="journal-html">\n<table>\n<tr><td>cell</td></tr>' in html
+    assert "&lt;table&gt;" not in html.split('<span class="filename">A table</span>')[1].split("</code>")[1]

@@ -68,6 +68,9 @@ def test_parser_dedents_fences_inside_lists_and_tabs() -> None:
         ('exec="on" timeout="-1"', "timeout"),
         ('exec="on" format="gif"', "format='gif'"),
         ('exec="on" sesion="a"', "unknown snippet option"),
+        ('exec="on" html="maybe"', "html='maybe'"),
+        ('exec="on" result="a b"', "result="),
+        ('exec="on" workdir="/tmp"', "unknown snippet option(s) workdir"),
     ],
 )
 def test_parser_rejects_bad_options_with_the_line(info: str, message: str) -> None:
@@ -89,6 +92,28 @@ def test_render_modes_place_source_and_output() -> None:
     ]:
         [s] = parse_snippets(f'```python exec="on" source="{mode}"\nprint(1)\n```', "p.md")
         assert check("\n".join(render_snippet(s, result, []))), mode
+
+
+def test_markdown_exec_options_are_understood() -> None:
+    """Entries written for markdown-exec keep working: its names for the source layouts,
+    ``html`` (print HTML), ``result`` (the output block's language), ``title`` and
+    ``session`` (a page is one session already)."""
+    text = (
+        '```python exec="true" source="tabbed-right" html="1" title=\'Say "hi"\' session="s"\nprint(1)\n```\n'
+        '```python exec="yes" source="material-block" result="json"\nprint(2)\n```\n'
+        '```python exec="on" source="tabbed-left"\nprint(3)\n```\n'
+    )
+    right, block, left = parse_snippets(text, "p.md")
+    assert (right.source_mode, right.html, right.title) == ("tabbed-right", True, "Say 'hi'")
+    assert (block.source_mode, block.html, block.result) == ("above", False, "json")
+    assert left.source_mode == "tabbed"
+    result = CachedResult("<table><tr><td>1</td></tr></table>\n", 0.0, ())
+    lines = "\n".join(render_snippet(right, result, []))
+    assert lines.index('=== "Result"') < lines.index('=== "Source"')
+    assert '    <div class="journal-html">\n    <table><tr><td>1</td></tr></table>\n    </div>' in lines
+    assert "```python title=\"Say 'hi'\"" in lines and "```text" not in lines
+    lines = "\n".join(render_snippet(block, CachedResult("{}\n", 0.0, ()), []))
+    assert '```json title="Output"\n{}\n```' in lines
 
 
 def test_output_containing_backticks_stays_inside_its_fence() -> None:

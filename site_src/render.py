@@ -49,7 +49,7 @@ def render_snippet(
         return source
     output: list[str] = []
     if result.stdout and snippet.html:
-        output += ['<div class="journal-html">', result.stdout.rstrip("\n"), "</div>"]
+        output += ['<div class="journal-html">', *result.stdout.rstrip("\n").split("\n"), "</div>"]
     elif result.stdout:
         info = f'{snippet.result} title="Output"' if markup.block_titles else snippet.result
         output += _fence(result.stdout.rstrip("\n"), info)

@@ -171,10 +171,11 @@ def test_html_output_is_inserted_as_html(journal: Journal) -> None:
     path = journal.docs / "days" / "day-03.md"
     path.write_text(
         path.read_text()
-        + '\n```python exec="on" html="1" title="A table"\n'
+        + '\n```python exec="on" html="1" title="A table" source="tabbed-right"\n'
         + 'print("<table>\\n<tr><td>cell</td></tr>\\n\\n</table>")\n```\n'
     )
     journal.build()
     html = (journal.site / "days/day-03/index.html").read_text()
     assert '<div class="journal-html">\n<table>\n<tr><td>cell</td></tr>' in html
+    assert html.count('class="tabbed-set') == 1 and html.index(">Result<") < html.index(">Source<")
     assert "&lt;table&gt;" not in html.split('<span class="filename">A table</span>')[1].split("</code>")[1]

@@ -107,10 +107,11 @@ def test_markdown_exec_options_are_understood() -> None:
     assert (right.source_mode, right.html, right.title) == ("tabbed-right", True, "Say 'hi'")
     assert (block.source_mode, block.html, block.result) == ("above", False, "json")
     assert left.source_mode == "tabbed"
-    result = CachedResult("<table><tr><td>1</td></tr></table>\n", 0.0, ())
+    result = CachedResult("<table>\n<tr><td>1</td></tr>\n</table>\n", 0.0, ())
     lines = "\n".join(render_snippet(right, result, []))
     assert lines.index('=== "Result"') < lines.index('=== "Source"')
-    assert '    <div class="journal-html">\n    <table><tr><td>1</td></tr></table>\n    </div>' in lines
+    html = ['<div class="journal-html">', "<table>", "<tr><td>1</td></tr>", "</table>", "</div>"]
+    assert "\n".join("    " + line for line in html) in lines
     assert "```python title=\"Say 'hi'\"" in lines and "```text" not in lines
     lines = "\n".join(render_snippet(block, CachedResult("{}\n", 0.0, ()), []))
     assert '```json title="Output"\n{}\n```' in lines

@@ -20,6 +20,8 @@ from site_src.errors import JournalError, located
 DAYS_DIR = "days"
 REQUIRED = ("day", "title")
 OPTIONAL = ("lesson", "tags", "notebook", "date")
+# Material for MkDocs' own page settings: not ours to check, left to the theme
+THEME_KEYS = ("description", "hide", "icon", "status", "subtitle", "template", "search", "comments", "social")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$", re.MULTILINE)
 _DAY_FILE = re.compile(r"^day-(\d+)\.md$")
 
@@ -77,9 +79,9 @@ def parse_entry(text: str, src_uri: str, path: str) -> Entry:
     def problem(key: str | None, message: str) -> None:
         problems.append(located(path, _key_line(text, key) if key else 1, message))
 
-    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL), key=str)
+    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL) - set(THEME_KEYS), key=str)
     for key in unknown:
-        allowed = ", ".join(REQUIRED + OPTIONAL)
+        allowed = ", ".join(REQUIRED + OPTIONAL) + " and Material's " + ", ".join(THEME_KEYS)
         problem(str(key), f"unknown front matter key {key!r} (allowed: {allowed})")
     for key in REQUIRED:
         if key not in data:

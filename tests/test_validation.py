@@ -75,6 +75,17 @@ def test_all_problems_are_reported_at_once(journal: Journal) -> None:
     assert "day-05.md" in str(raised.value) and "day-06.md" in str(raised.value)
 
 
+def test_materials_page_settings_are_left_to_the_theme(journal: Journal) -> None:
+    write(
+        journal.docs / "days" / "day-05.md",
+        "---\nday: 5\ntitle: T\ndescription: Sums and sensitivity\nhide: [toc]\n---\nText.\n",
+    )
+    journal.build(JOURNAL_EXEC="off")
+    html = (journal.site / "days/day-05/index.html").read_text()
+    assert '<meta name="description" content="Sums and sensitivity"' in html
+    assert 'data-md-component="toc"' not in html
+
+
 def test_gaps_are_allowed(journal: Journal) -> None:
     write(journal.docs / "days" / "day-30.md", "---\nday: 30\ntitle: Later\n---\nText.\n")
     report = journal.build(JOURNAL_EXEC="off")

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from site_src.engine import PageSource, execute
-from site_src.entries import DAYS_DIR, load_entries, read_day_sources, split_front_matter
+from site_src.entries import DAYS_DIR, load_entries, read_day_sources, read_markdown, split_front_matter
 from site_src.errors import JournalError
 from site_src.settings import load_settings
 
@@ -71,7 +71,7 @@ def check(config_file: str) -> str:
     pages = []
     for path in sorted(settings.docs_dir.rglob("*.md")):
         uri = path.relative_to(settings.docs_dir).as_posix()
-        text = path.read_text(encoding="utf-8")
+        text = read_markdown(path)
         shown = settings.display_path(uri)
         _, body_line = split_front_matter(text, shown)
         pages.append(PageSource(uri, shown, "\n".join(text.split("\n")[body_line - 1 :]), body_line))

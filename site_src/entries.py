@@ -170,7 +170,19 @@ def read_day_sources(docs_dir: Path, display: Callable[[str], str]) -> dict[str,
     days = docs_dir / DAYS_DIR
     if not days.is_dir():
         return {}
-    return {
-        f"{DAYS_DIR}/{p.name}": (display(f"{DAYS_DIR}/{p.name}"), p.read_text(encoding="utf-8"))
-        for p in sorted(days.glob("*.md"))
-    }
+    sources = {}
+    problems = []
+    for p in sorted(days.glob("*.md")):
+        shown = display(f"{DAYS_DIR}/{p.name}")
+        try:
+            sources[f"{DAYS_DIR}/{p.name}"] = (shown, read_markdown(p))
+        except UnicodeDecodeError as exc:
+            problems.append(located(shown, 1, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    if problems:
+        raise JournalError(problems)
+    return sources
+
+
+def read_markdown(path: Path) -> str:
+    """A Markdown file's text as MkDocs reads it: UTF-8, a byte-order mark dropped."""
+    return path.read_text(encoding="utf-8-sig")

@@ -421,7 +421,7 @@ def import_journal(
     """Import ``source`` into ``journal_dir/days``; return the report. Raises JournalError,
     writing nothing, when the file has no day sections or would overwrite entries."""
     try:
-        text = source.read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise JournalError(f"{source}: cannot read it ({exc})") from None
     sections = split_sections(text)

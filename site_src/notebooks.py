@@ -29,7 +29,7 @@ def is_notebook(src_uri: str) -> bool:
 def read_notebook(path: Path, shown: str) -> dict:
     """The notebook's JSON (nbformat 4), checked enough to run its code cells."""
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
         raise JournalError(f"{shown}: not a readable notebook ({exc})") from None
     if (

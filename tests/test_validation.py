@@ -39,6 +39,7 @@ CASES = {
         "journal/days/day-05.md:4",
         "unknown front matter key 'mood'",
     ),
+    "not-utf8": ("day-05.md", "---\nday: 5\ntitle: Café\n---\n", "journal/days/day-05.md:1", "not UTF-8"),
     "no-front-matter": ("day-05.md", "Just text\n", "journal/days/day-05.md:1", "front matter"),
     "bad-tags": ("day-05.md", "---\nday: 5\ntitle: T\ntags: 3\n---\n", "journal/days/day-05.md:4", "'tags'"),
     "bad-option": (
@@ -59,7 +60,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_malformed_entry_is_reported_with_its_file(journal: Journal, case: str) -> None:
     name, text, where, what = CASES[case]
-    (journal.docs / "days" / name).write_text(text)
+    (journal.docs / "days" / name).write_bytes(text.encode("latin-1" if case == "not-utf8" else "utf-8"))
     with pytest.raises(BuildFailed) as raised:
         journal.build(JOURNAL_EXEC="off" if case not in {"bad-option", "unclosed-fence"} else "on")
     message = str(raised.value)
@@ -84,6 +85,14 @@ def test_materials_page_settings_are_left_to_the_theme(journal: Journal) -> None
     html = (journal.site / "days/day-05/index.html").read_text()
     assert '<meta name="description" content="Sums and sensitivity"' in html
     assert 'data-md-component="toc"' not in html
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_read_as_mkdocs_reads_them(journal: Journal) -> None:
+    text = '---\r\nday: 5\r\ntitle: From Notepad\r\n---\r\n\r\n```python exec="on"\r\nprint(5 * 5)\r\n```\r\n'
+    (journal.docs / "days" / "day-05.md").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    report = journal.build()
+    assert "<code>25\n</code>" in (journal.site / "days/day-05/index.html").read_text()
+    assert [r["line"] for r in report["snippets"] if r["page"] == "journal/days/day-05.md"] == [6]
 
 
 def test_gaps_are_allowed(journal: Journal) -> None:
